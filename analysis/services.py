@@ -1,0 +1,177 @@
+"""Coding runs and exports; called alike by views, the CLI and tests."""
+
+import csv
+import hashlib
+import hmac
+import io
+from typing import Callable, Iterable, Optional
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, select
+
+from analysis import codebook, coding
+from analysis.models import CodedSegment, CodingPass
+from app import audit
+from app.errors import NotAllowed
+from app.extensions import db
+from app.models import Area, Contribution, Role, Status, User
+
+BATCH = 500
+
+
+def _require_researcher(user: Optional[User]) -> None:
+    if user is not None and not user.has_role(Role.RESEARCHER):
+        raise NotAllowed(_("Only researchers can code and export."))
+
+
+def uncoded(number: int) -> list[Contribution]:
+    """Approved contributions without a coding pass for codebook version `number`."""
+    done = exists().where(
+        CodingPass.contribution_id == Contribution.id, CodingPass.codebook_number == number
+    )
+    query = select(Contribution).where(Contribution.status == Status.APPROVED, ~done)
+    return list(db.session.scalars(query.order_by(Contribution.id)))
+
+
+def code_pending(actor: Optional[User], progress: Callable[[int], None] = lambda n: None) -> int:
+    """Auto-code every approved contribution not yet coded with the current codebook.
+
+    Safe to run again: a contribution is coded once per codebook version, and
+    existing segments (and researchers' decisions on them) are never touched.
+    """
+    _require_researcher(actor)
+    version = codebook.ensure_current()
+    cues = {code.key: code.cues for code in version.codes}
+    todo = uncoded(version.number)
+    for offset in range(0, len(todo), BATCH):
+        batch = todo[offset : offset + BATCH]
+        for contribution, found in zip(
+            batch, coding.suggest((c.body for c in batch), cues), strict=True
+        ):
+            db.session.add_all(_segments(contribution, found, version.number))
+            db.session.add(
+                CodingPass(contribution_id=contribution.id, codebook_number=version.number)
+            )
+        db.session.flush()
+        progress(len(batch))
+    if todo:
+        audit.record(actor, "analysis.code", None, contributions=len(todo), codebook=version.number)
+    return len(todo)
+
+
+def _segments(contribution: Contribution, found: Iterable[coding.Suggestion], number: int):
+    return [
+        CodedSegment(
+            contribution_id=contribution.id,
+            code_key=s.code,
+            codebook_number=number,
+            start=s.start,
+            end=s.end,
+            confidence=s.confidence,
+            source="cue",
+            evidence=", ".join(s.evidence)[:200],
+        )
+        for s in found
+    ]
+
+
+def segments(limit: Optional[int] = None) -> list[CodedSegment]:
+    query = select(CodedSegment).order_by(CodedSegment.contribution_id, CodedSegment.start)
+    return list(db.session.scalars(query.limit(limit)))
+
+
+def pseudonym(author_id: Optional[int], secret: str) -> str:
+    """A stable id for an author that cannot be turned back into the account."""
+    if author_id is None:
+        return ""
+    digest = hmac.new(secret.encode(), f"author:{author_id}".encode(), hashlib.sha256)
+    return "p-" + digest.hexdigest()[:10]
+
+
+EXPORT_COLUMNS = (
+    "segment_id",
+    "contribution_id",
+    "channel",
+    "area",
+    "dialogue_round",
+    "prompt",
+    "intake_session",
+    "author",
+    "code",
+    "family",
+    "start",
+    "end",
+    "text",
+    "confidence",
+    "source",
+    "evidence",
+    "status",
+    "codebook_version",
+)
+
+
+def _provenance_rows() -> dict[int, tuple[str, str]]:
+    """Round title and prompt text per prompt id, read by table name (owned by `dialogues`)."""
+    prompt, round_ = db.metadata.tables["prompt"], db.metadata.tables["round"]
+    query = select(prompt.c.id, round_.c.title, prompt.c.text).join(
+        round_, round_.c.id == prompt.c.round_id
+    )
+    return {row[0]: (row[1], row[2]) for row in db.session.execute(query)}
+
+
+def _cell(value):
+    """Keep spreadsheet programs from reading a text cell as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def export_csv(actor: User, secret: str) -> str:
+    """Coded segments of approved contributions as CSV, with pseudonymous authors."""
+    _require_researcher(actor)
+    version = codebook.ensure_current()
+    families = {code.key: code.family for code in version.codes}
+    prompts, areas = _provenance_rows(), {a.id: a.name for a in db.session.scalars(select(Area))}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    count = 0
+    for segment in segments():
+        c = segment.contribution
+        if c.status != Status.APPROVED:
+            continue
+        round_title, prompt_text = prompts.get(c.prompt_id, ("", ""))
+        writer.writerow(
+            [
+                _cell(value)
+                for value in [
+                    segment.id,
+                    c.id,
+                    c.channel,
+                    areas.get(c.area_id, ""),
+                    round_title,
+                    prompt_text,
+                    c.intake_session_id or "",
+                    pseudonym(c.author_id, secret),
+                    segment.code_key,
+                    families.get(segment.code_key, ""),
+                    segment.start,
+                    segment.end,
+                    c.body[segment.start : segment.end],
+                    segment.confidence,
+                    segment.source,
+                    segment.evidence,
+                    segment.status,
+                    segment.codebook_number,
+                ]
+            ]
+        )
+        count += 1
+    audit.record(actor, "export.segments_csv", None, rows=count)
+    return out.getvalue()
+
+
+def load_demo() -> None:
+    from app.demo import demo_user
+
+    code_pending(demo_user("researcher"))

@@ -1,0 +1,143 @@
+"""Accounts: creation, authentication with throttling, ending sessions."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Optional
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from app import audit
+from app.errors import InvalidInput
+from app.extensions import db
+from app.models import LoginFailure, Role, User, utcnow
+from app.security import dummy_verify, hash_password, verify_password
+
+MIN_PASSWORD_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class Throttle:
+    per_account: int
+    per_address: int
+    window: timedelta
+
+
+class LoginThrottled(Exception):
+    """Too many failed logins for this account or address within the window."""
+
+
+def _key(value: str) -> str:
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> Optional[User]:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def make_pseudonym() -> str:
+    return f"Deelnemer {secrets.randbelow(9000) + 1000}"
+
+
+def create_user(email: str, password: str, role: str, *, pseudonym: str | None = None) -> User:
+    email = normalise_email(email)
+    if role not in Role.ALL:
+        raise InvalidInput(
+            _(
+                "Unknown role %(role)s; choose one of %(roles)s.",
+                role=role,
+                roles=", ".join(Role.ALL),
+            )
+        )
+    if "@" not in email:
+        raise InvalidInput(_("An e-mail address needs an @."))
+    _check_password_length(password)
+    if find_user(email) is not None:
+        raise InvalidInput(_("An account for %(email)s already exists.", email=email))
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        pseudonym=pseudonym or make_pseudonym(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(None, "user.create", user, role=role)
+    return user
+
+
+def _check_password_length(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(_("A password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+
+
+def _recent_failures(kind: str, key: str, since: datetime) -> int:
+    query = select(func.count(LoginFailure.id)).where(
+        LoginFailure.kind == kind, LoginFailure.key == key, LoginFailure.created_at >= since
+    )
+    return db.session.scalar(query) or 0
+
+
+def authenticate(email: str, password: str, address: str, throttle: Throttle) -> Optional[User]:
+    """Return the user for valid credentials; None otherwise.
+
+    Raises LoginThrottled, without checking the password, when the account or
+    the address has failed too often within the window.
+    """
+    account_key, address_key = _key(email), _key(address or "-")
+    since = utcnow() - throttle.window
+    if (
+        _recent_failures("account", account_key, since) >= throttle.per_account
+        or _recent_failures("address", address_key, since) >= throttle.per_address
+    ):
+        raise LoginThrottled()
+    user = find_user(email)
+    if user is None:
+        dummy_verify()
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        db.session.add(LoginFailure(kind="account", key=account_key))
+        db.session.add(LoginFailure(kind="address", key=address_key))
+        return None
+    db.session.execute(
+        delete(LoginFailure).where(LoginFailure.kind == "account", LoginFailure.key == account_key)
+    )
+    user.last_login_at = utcnow()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session of this user, wherever its cookie is."""
+    user.session_version += 1
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput(_("Your current password is not correct."))
+    _check_password_length(new)
+    user.password_hash = hash_password(new)
+    end_all_sessions(user)
+    audit.record(user, "user.password_change", user)
+
+
+def set_active(actor: Optional[User], user: User, active: bool) -> None:
+    user.active = active
+    if not active:
+        end_all_sessions(user)
+    audit.record(actor, "user.enable" if active else "user.disable", user)
+
+
+def load_session_user(session_id: str) -> Optional[User]:
+    """Resolve Flask-Login's stored id "<user id>:<session version>"."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user

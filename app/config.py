@@ -1,0 +1,25 @@
+"""Defaults; `instance/config.py` and `WIJKSTEM_*` environment variables override them."""
+
+from datetime import timedelta
+
+
+class Defaults:
+    SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: instance/wijkstem.sqlite3
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+    # A token bound to the session, not to the clock: a moderator's long session
+    # or a tablet left open must not lose typed work to an expired token.
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = True
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = None  # None: secure unless the app runs in debug mode
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Failed logins tolerated within the window before a login is refused.
+    LOGIN_FAILURES_PER_ACCOUNT = 5
+    LOGIN_FAILURES_PER_ADDRESS = 20
+    LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+    SQLITE_BUSY_TIMEOUT_MS = 15000

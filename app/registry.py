@@ -1,0 +1,44 @@
+"""Hooks through which the feature packages plug into the core without `app` importing them."""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Flask, current_app
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object  # a lazy string, translated when rendered
+    roles: tuple[str, ...]
+    description: object = ""
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    order: int
+    name: str
+    load: Callable[[], None]
+
+
+def _registry(app: Flask) -> dict:
+    return app.extensions.setdefault("wijkstem", {"nav": [], "demo": []})
+
+
+def add_nav(app: Flask, item: NavItem) -> None:
+    _registry(app)["nav"].append(item)
+
+
+def add_demo_loader(app: Flask, loader: DemoLoader) -> None:
+    _registry(app)["demo"].append(loader)
+
+
+def nav_for(user) -> list[NavItem]:
+    items = _registry(current_app)["nav"]
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [item for item in items if user.has_role(*item.roles)]
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return sorted(_registry(current_app)["demo"], key=lambda loader: loader.order)

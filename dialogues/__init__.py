@@ -1,0 +1,31 @@
+"""Capture: structured dialogues for professionals and resident intake sessions."""
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from app.models import Role
+    from app.registry import DemoLoader, NavItem, add_demo_loader, add_nav
+    from dialogues import demo, models  # noqa: F401 - models register their tables
+    from dialogues.views import bp
+
+    app.register_blueprint(bp)
+    add_nav(
+        app,
+        NavItem(
+            "dialogues.index",
+            _l("Dialogues"),
+            (Role.FACILITATOR, Role.PROFESSIONAL),
+            _l("Structured online dialogues in rounds."),
+        ),
+    )
+    add_nav(
+        app,
+        NavItem(
+            "dialogues.intake_index",
+            _l("Intake sessions"),
+            (Role.FACILITATOR,),
+            _l("Residents' stories, typed in community centres."),
+        ),
+    )
+    add_demo_loader(app, DemoLoader(20, "dialogue and intake session", demo.load))

@@ -1,0 +1,28 @@
+"""Screening and moderation: nothing is read by others before it passes here."""
+
+
+def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from app.models import Role
+    from app.registry import DemoLoader, NavItem, add_demo_loader, add_nav
+    from moderation.views import bp
+
+    app.register_blueprint(bp)
+    add_nav(
+        app,
+        NavItem(
+            "moderation.queue",
+            _l("Moderation"),
+            (Role.MODERATOR,),
+            _l("Approve or reject what waits in the queue."),
+        ),
+    )
+    add_demo_loader(app, DemoLoader(30, "moderation decisions", _approve_demo_items))
+
+
+def _approve_demo_items() -> None:
+    from app.demo import demo_user
+    from moderation import services
+
+    services.approve_demo_items(demo_user("moderator"))

@@ -1,0 +1,60 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from app.errors import WijkstemError
+from app.extensions import db
+from app.models import Contribution, Role
+from app.security import require_role
+from moderation import services
+
+bp = Blueprint("moderation", __name__, url_prefix="/moderation", template_folder="templates")
+
+
+def highlighted(contribution: Contribution) -> Markup:
+    """A story's plain text, escaped, with what screening found (or put in its place) marked."""
+    body, parts, position = contribution.body, [], 0
+    for finding in sorted(contribution.findings, key=lambda f: f["start"]):
+        parts.append(escape(body[position : finding["start"]]))
+        parts.append(
+            Markup('<mark class="finding" title="{}">{}</mark>').format(
+                finding["label"], body[finding["start"] : finding["end"]]
+            )
+        )
+        position = finding["end"]
+    parts.append(escape(body[position:]))
+    return Markup("").join(parts)
+
+
+@bp.route("/")
+@require_role(Role.MODERATOR)
+def queue():
+    channel = request.args.get("channel") or None
+    return render_template(
+        "moderation/queue.html",
+        items=services.queue(channel),
+        channel=channel,
+        highlighted=highlighted,
+    )
+
+
+@bp.route("/<int:contribution_id>/decide", methods=["POST"])
+@require_role(Role.MODERATOR)
+def decide(contribution_id: int):
+    contribution = db.get_or_404(Contribution, contribution_id)
+    decision = request.form.get("decision")
+    try:
+        if decision == "reject":
+            services.reject(current_user, contribution, request.form.get("reason", ""))
+        elif decision in ("approve", "approve_redacted"):
+            services.approve(current_user, contribution, redact=decision == "approve_redacted")
+        else:
+            raise WijkstemError(_("Choose approve or reject."))
+    except WijkstemError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Decision saved."), "success")
+    return redirect(url_for(".queue", channel=request.args.get("channel")))
