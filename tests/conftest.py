@@ -4,11 +4,13 @@ The suite runs on SQLite always and also on PostgreSQL when TEST_DATABASE_URL
 points at a server; each backend is a parameter of the `app` fixture.
 """
 
+import contextvars
 import os
 import uuid
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -16,6 +18,17 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from app import create_app
 from app.auth import services as accounts
 from app.extensions import db as _db
+
+class IsolatedClient(FlaskClient):
+    """Runs every request in its own application context, as a real server does.
+
+    Without this a request would reuse the test's context and inherit its `g`
+    (including Flask-Login's cached user) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 PASSWORD = "correct horse battery"
@@ -54,6 +67,7 @@ def app(request, tmp_path_factory):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'test.sqlite3'}"
     application = create_app(config)
     application.instance_path = str(instance)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         _db.create_all()
     yield application

@@ -71,7 +71,8 @@ def change_password():
             form.current.errors.append(error.message)
         else:
             db.session.commit()
-            login_user(current_user)
+            # Log this session in again under the new session version.
+            login_user(current_user._get_current_object())
             flash(
                 _("Your password has been changed. Other sessions have been logged out."), "success"
             )
