@@ -5,7 +5,7 @@ import secrets
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from flask import Flask, request, session
+from flask import Flask, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -58,6 +58,8 @@ def _instance_secret(path: Path) -> str:
 
 
 def _select_locale() -> str:
+    if not has_request_context():
+        return "nl"
     chosen = session.get("language")
     if chosen:
         return chosen

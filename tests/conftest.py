@@ -19,6 +19,7 @@ from app import create_app
 from app.auth import services as accounts
 from app.extensions import db as _db
 
+
 class IsolatedClient(FlaskClient):
     """Runs every request in its own application context, as a real server does.
 
