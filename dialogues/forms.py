@@ -5,6 +5,7 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     RadioField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -13,13 +14,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-LANGUAGE_CHOICES = [
-    ("nl", _l("Dutch")),
-    ("en", _l("English")),
-    ("tr", _l("Turkish")),
-    ("ar", _l("Arabic")),
-    ("pl", _l("Polish")),
-]
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+LANGUAGE_CHOICES = choices(
+    [
+        ("nl", _l("Dutch")),
+        ("en", _l("English")),
+        ("tr", _l("Turkish")),
+        ("ar", _l("Arabic")),
+        ("pl", _l("Polish")),
+    ]
+)
 
 
 class CheckboxesField(SelectMultipleField):
@@ -33,10 +41,15 @@ class DialogueForm(FlaskForm):
     areas = CheckboxesField(_l("Areas this dialogue concerns"), coerce=int)
     moderation_mode = RadioField(
         _l("Moderation"),
-        choices=[
-            ("pre", _l("Before publication: a moderator approves every contribution")),
-            ("post", _l("After publication: contributions appear at once and can be taken down")),
-        ],
+        choices=choices(
+            [
+                ("pre", _l("Before publication: a moderator approves every contribution")),
+                (
+                    "post",
+                    _l("After publication: contributions appear at once and can be taken down"),
+                ),
+            ]
+        ),
         default="pre",
     )
 

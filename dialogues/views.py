@@ -21,6 +21,7 @@ from dialogues.forms import (
     PromptForm,
     RoundForm,
     StoryForm,
+    choices,
 )
 from dialogues.models import Dialogue, IntakeSession, Prompt, Round
 
@@ -55,7 +56,7 @@ def index():
 @require_role(Role.FACILITATOR)
 def new_dialogue():
     form = DialogueForm()
-    form.areas.choices = [(a.id, a.name) for a in _areas()]
+    form.areas.choices = choices((a.id, a.name) for a in _areas())
     if form.validate_on_submit():
         chosen = [db.session.get(Area, i) for i in form.areas.data]
         try:
@@ -90,7 +91,9 @@ def _participant_page(dialogue: Dialogue, form: ContributionForm, failed_prompt:
         return render_template(
             "errors/error.html", status=404, title=_("Page not found"), message=""
         ), 404
-    form.area.choices = [(0, _("No particular area"))] + [(a.id, a.name) for a in dialogue.areas]
+    form.area.choices = choices(
+        [(0, _("No particular area"))] + [(a.id, a.name) for a in dialogue.areas]
+    )
     return render_template(
         "dialogues/participate.html",
         dialogue=dialogue,
@@ -165,7 +168,7 @@ def contribute(prompt_id: int):
     prompt = db.get_or_404(Prompt, prompt_id)
     dialogue = prompt.round.dialogue
     form = ContributionForm()
-    form.area.choices = [(0, "")] + [(a.id, a.name) for a in dialogue.areas]
+    form.area.choices = choices([(0, "")] + [(a.id, a.name) for a in dialogue.areas])
     if form.validate_on_submit():
         area = db.session.get(Area, form.area.data) if form.area.data else None
         try:
@@ -196,7 +199,7 @@ def intake_index():
 @require_role(Role.FACILITATOR)
 def new_intake():
     form = IntakeSessionForm()
-    form.area.choices = [(a.id, a.name) for a in _areas()]
+    form.area.choices = choices((a.id, a.name) for a in _areas())
     if form.validate_on_submit():
         try:
             session = services.create_intake_session(

@@ -20,7 +20,7 @@ PLACEHOLDERS = {
 }
 
 _EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", re.I)
-_SEP = r"[ .\-]?"
+_SEP = r"(?: ?[.\-] ?| )?"
 _PHONE_RE = re.compile(
     r"(?<![\w+])(?:"
     # international: +31 6 12345678, 0031-20-1234567, +32 (0)2 123 45 67

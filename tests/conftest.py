@@ -35,18 +35,11 @@ BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") e
 PASSWORD = "correct horse battery"
 
 
-def _postgres_schema_url(schema: str) -> tuple[str, dict]:
-    url = os.environ["TEST_DATABASE_URL"]
-    with create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1)).begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    return url, {"connect_args": {"options": f"-csearch_path={schema}"}}
-
-
-def _drop_postgres_schema(schema: str) -> None:
+def _on_postgres(statement: str) -> None:
     url = os.environ["TEST_DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://", 1)
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        conn.execute(text(statement))
     engine.dispose()
 
 
@@ -62,8 +55,11 @@ def app(request, tmp_path_factory):
     schema = None
     if request.param == "postgresql":
         schema = f"wijkstem_test_{uuid.uuid4().hex[:10]}"
-        url, options = _postgres_schema_url(schema)
-        config.update(SQLALCHEMY_DATABASE_URI=url, SQLALCHEMY_ENGINE_OPTIONS=options)
+        _on_postgres(f'CREATE SCHEMA "{schema}"')
+        config.update(
+            SQLALCHEMY_DATABASE_URI=os.environ["TEST_DATABASE_URL"],
+            SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"options": f"-csearch_path={schema}"}},
+        )
     else:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'test.sqlite3'}"
     application = create_app(config)
@@ -75,7 +71,7 @@ def app(request, tmp_path_factory):
     with application.app_context():
         _db.engine.dispose()
     if schema:
-        _drop_postgres_schema(schema)
+        _on_postgres(f'DROP SCHEMA "{schema}" CASCADE')
 
 
 @pytest.fixture

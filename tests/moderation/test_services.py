@@ -1,0 +1,62 @@
+import pytest
+from sqlalchemy import select
+
+from app.errors import Conflict, InvalidInput, NotAllowed
+from app.models import AuditEvent
+from dialogues import services as capture
+from moderation import services
+from tests import factories
+
+
+@pytest.fixture
+def pending(db, make_user):
+    facilitator, author = make_user("facilitator"), make_user("professional")
+    _, prompt = factories.open_dialogue(db, facilitator)
+    first = capture.post_contribution(author, prompt, "Eerste. Bel 06-12345678.")
+    second = capture.post_contribution(author, prompt, "Tweede.")
+    db.session.commit()
+    return first, second
+
+
+def test_queue_is_oldest_first_and_filters_by_channel(db, pending):
+    assert services.queue() == list(pending)
+    assert services.queue("intake") == []
+
+
+def test_approve_with_redaction_removes_what_screening_found(db, make_user, pending):
+    moderator = make_user("moderator")
+    services.approve(moderator, pending[0], redact=True)
+    assert pending[0].status == "approved"
+    assert pending[0].body == "Eerste. Bel [telefoonnummer]."
+    assert "06-12345678" not in pending[0].body_html
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "moderation.approve"))
+    assert event.actor_id == moderator.id and event.details == {"redacted": True}
+
+
+def test_reject_needs_a_reason_and_is_audited(db, make_user, pending):
+    moderator = make_user("moderator")
+    with pytest.raises(InvalidInput):
+        services.reject(moderator, pending[1], "  ")
+    services.reject(moderator, pending[1], "Niet over het onderwerp")
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "moderation.reject"))
+    assert event.reason == "Niet over het onderwerp"
+
+
+def test_a_decided_item_cannot_be_decided_again(db, make_user, pending):
+    services.approve(make_user("moderator"), pending[1])
+    with pytest.raises(Conflict):
+        services.reject(make_user("moderator"), pending[1], "Te laat")
+
+
+def test_only_moderators_decide(db, make_user, pending):
+    with pytest.raises(NotAllowed):
+        services.approve(make_user("researcher"), pending[1])
+
+
+def test_audit_events_cannot_be_changed(db, make_user, pending):
+    services.approve(make_user("moderator"), pending[1])
+    db.session.flush()
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "moderation.approve"))
+    event.reason = "rewritten"
+    with pytest.raises(RuntimeError, match="append-only"):
+        db.session.flush()
