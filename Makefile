@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 install: $(VENV)/.installed
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d app/translations -f -q 2>/dev/null || $(BIN)/pybabel compile -d app/translations
+	$(BIN)/pybabel compile -d app/translations --statistics
 
 db: install
 	$(WIJKSTEM) db upgrade
@@ -47,9 +47,24 @@ test: install translations $(AXE) lint
 	fi
 	$(BIN)/pytest
 
+# Msgids are English, so the English catalogue repeats them; Dutch is translated by hand.
+define FILL_ENGLISH
+from babel.messages.pofile import read_po, write_po
+path = "app/translations/en/LC_MESSAGES/messages.po"
+with open(path, "rb") as handle:
+    catalog = read_po(handle, locale="en")
+for message in catalog:
+    if message.id and not any(message.string if message.pluralizable else [message.string]):
+        message.string = message.id
+with open(path, "wb") as handle:
+    write_po(handle, catalog, width=100)
+endef
+export FILL_ENGLISH
+
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k ngettext:1,2 --no-location -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete -w 100
+	$(BIN)/python -c "$$FILL_ENGLISH"
 
 clean:
 	rm -rf $(VENV) tests/browser/node_modules .pytest_cache .ruff_cache
