@@ -52,7 +52,9 @@ def _respond(status: int, message: str):
     title = _titles().get(status, _("Something went wrong"))
     if _wants_json():
         return jsonify(error=title, message=message, status=status), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    return render_template(
+        "errors/error.html", error_code=status, title=title, message=message
+    ), status
 
 
 def register_error_handlers(app: Flask) -> None:

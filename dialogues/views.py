@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -88,9 +88,7 @@ def dialogue(dialogue_id: int):
 
 def _participant_page(dialogue: Dialogue, form: ContributionForm, failed_prompt: int | None = None):
     if dialogue not in services.visible_dialogues(current_user):
-        return render_template(
-            "errors/error.html", status=404, title=_("Page not found"), message=""
-        ), 404
+        abort(404)
     form.area.choices = choices(
         [(0, _("No particular area"))] + [(a.id, a.name) for a in dialogue.areas]
     )
@@ -156,10 +154,15 @@ def add_prompt(round_id: int):
 @require_role(Role.FACILITATOR)
 def advance(dialogue_id: int):
     dialogue = db.get_or_404(Dialogue, dialogue_id)
-    services.advance_dialogue(current_user, dialogue)
-    db.session.commit()
-    flash(_("The dialogue is now: %(status)s.", status=label(dialogue.status)), "success")
-    return redirect(url_for(".dialogue", dialogue_id=dialogue.id))
+    try:
+        services.advance_dialogue(current_user, dialogue)
+    except WijkstemError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The dialogue is now: %(status)s.", status=label(dialogue.status)), "success")
+    return redirect(url_for(".dialogue", dialogue_id=dialogue_id))
 
 
 @bp.route("/prompts/<int:prompt_id>/contributions", methods=["POST"])
@@ -220,12 +223,7 @@ def new_intake():
 
 def _intake_page(session: IntakeSession, form: StoryForm):
     if not session.is_run_by(current_user):
-        return render_template(
-            "errors/error.html",
-            status=403,
-            title=_("You do not have access to this page"),
-            message="",
-        ), 403
+        abort(403)
     return render_template(
         "dialogues/intake.html", session=session, form=form, stories=services.stories_of(session)
     ), 400 if form.errors else 200
