@@ -51,15 +51,19 @@ def main() -> None:
     tokenize_s = timed("tokenize", lambda: list(pipeline.pipe(texts, batch_size=nlp.BATCH_SIZE)))
     suggest_s = timed("suggest", lambda: list(coding.suggest(texts, cues)))
     words = sum(len(t.split()) for t in texts) / len(texts)
-    print(json.dumps({
-        "machine_cores": os.cpu_count(),
-        "texts": n,
-        "mean_words": round(words, 1),
-        "screen_per_s": round(n / screen_s),
-        "tokenize_per_s": round(n / tokenize_s),
-        "suggest_per_s": round(n / suggest_s),
-        "suggest_ratio": round(tokenize_s / suggest_s, 2),
-    }))
+    print(
+        json.dumps(
+            {
+                "machine_cores": os.cpu_count(),
+                "texts": n,
+                "mean_words": round(words, 1),
+                "screen_per_s": round(n / screen_s),
+                "tokenize_per_s": round(n / tokenize_s),
+                "suggest_per_s": round(n / suggest_s),
+                "suggest_ratio": round(tokenize_s / suggest_s, 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

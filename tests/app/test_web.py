@@ -119,3 +119,15 @@ def test_forms_refuse_a_missing_csrf_token(app, db, make_user):
         assert refused.status_code == 400 and accepted.status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_bad_request_page_in_english(app, client):
+    client.post("/language/en", data={"next": "/"})
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        response = client.post("/login", data={"email": "a@b.nl", "password": "x"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "The request could not be handled" in page and "nothing was saved" in page
