@@ -8,6 +8,7 @@ from typing import Callable, Iterable, Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
+from sqlalchemy.orm import selectinload
 
 from analysis import codebook, coding
 from analysis.models import CodedSegment, CodingPass
@@ -76,7 +77,11 @@ def _segments(contribution: Contribution, found: Iterable[coding.Suggestion], nu
 
 
 def segments(limit: Optional[int] = None) -> list[CodedSegment]:
-    query = select(CodedSegment).order_by(CodedSegment.contribution_id, CodedSegment.start)
+    query = (
+        select(CodedSegment)
+        .options(selectinload(CodedSegment.contribution))
+        .order_by(CodedSegment.contribution_id, CodedSegment.start)
+    )
     return list(db.session.scalars(query.limit(limit)))
 
 

@@ -5,7 +5,7 @@ import secrets
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -58,14 +58,11 @@ def _instance_secret(path: Path) -> str:
 
 
 def _select_locale() -> str:
+    """The visitor's explicit choice, else their account's language, else Dutch."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
-        return "nl"
-    chosen = session.get("language")
-    if chosen:
-        return chosen
-    if current_user and getattr(current_user, "locale", None):
-        return current_user.locale
-    return "nl"
+        return default
+    return session.get("language") or getattr(current_user, "locale", None) or default
 
 
 def _init_extensions(app: Flask) -> None:

@@ -106,6 +106,8 @@ class Contribution(db.Model):
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     reviewed_at: Mapped[Optional[datetime]]
     reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    # Shown to the author when a moderator rejects the contribution.
+    review_reason: Mapped[Optional[str]] = mapped_column(Text)
 
     area: Mapped[Optional[Area]] = relationship()
     author: Mapped[Optional[User]] = relationship(foreign_keys=[author_id])

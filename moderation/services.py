@@ -50,6 +50,7 @@ def reject(moderator: User, contribution: Contribution, reason: str) -> None:
     if not reason:
         raise InvalidInput(_("Give a reason: the author will see it."))
     _decide(moderator, contribution, Status.REJECTED)
+    contribution.review_reason = reason
     audit.record(moderator, "moderation.reject", contribution, reason=reason)
 
 

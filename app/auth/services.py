@@ -92,6 +92,7 @@ def authenticate(email: str, password: str, address: str, throttle: Throttle) ->
     """
     account_key, address_key = _key(email), _key(address or "-")
     since = utcnow() - throttle.window
+    db.session.execute(delete(LoginFailure).where(LoginFailure.created_at < since))
     if (
         _recent_failures("account", account_key, since) >= throttle.per_account
         or _recent_failures("address", address_key, since) >= throttle.per_address
