@@ -5,10 +5,9 @@ import secrets
 from pathlib import Path
 from typing import Any, Mapping, Optional
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from app.config import Defaults
 from app.database import configure_sqlite
@@ -97,10 +96,8 @@ def _register_core(app: Flask) -> None:
     @app.context_processor
     def _template_globals():
         return {
-            "csrf_token_value": generate_csrf,
             "current_language": _select_locale,
             "nav_items": lambda: nav_for(current_user),
-            "request_path": lambda: request.full_path.rstrip("?"),
         }
 
 
