@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from typing import Any, Optional
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -39,6 +39,49 @@ class Status:
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+# Professional roles in area-based work (see the domain notes); a participant picks one.
+PROFESSIONAL_ROLES = (
+    "wijkagent",
+    "boa_handhaver",
+    "jongerenwerker",
+    "opbouwwerker",
+    "maatschappelijk_werker",
+    "wijkverpleegkundige",
+    "huisarts",
+    "ggd",
+    "wijkteam",
+    "schuldhulpverlener",
+    "woningcorporatie",
+    "gebiedsmanager",
+    "leraar",
+    "jeugdzorg",
+    "zorg_veiligheidshuis",
+    "sociaal_ondernemer",
+    "buurtconcierge",
+    "anders",
+)
+ORGANISATION_TYPES = (
+    "gemeente",
+    "politie",
+    "woningcorporatie",
+    "welzijn",
+    "zorg",
+    "onderwijs",
+    "justitie",
+    "bedrijf",
+    "bewonersorganisatie",
+    "anders",
+)
+
+user_area = Table(
+    "user_area",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("area_id", ForeignKey("area.id", ondelete="CASCADE"), primary_key=True),
+)
 
 
 class User(UserMixin, db.Model):
@@ -48,6 +91,10 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     pseudonym: Mapped[str] = mapped_column(String(80))
     display_name: Mapped[Optional[str]] = mapped_column(String(120))
+    # The pseudonym is shown unless the participant chooses their real name.
+    show_real_name: Mapped[bool] = mapped_column(default=False)
+    professional_role: Mapped[Optional[str]] = mapped_column(String(40))
+    organisation_type: Mapped[Optional[str]] = mapped_column(String(40))
     locale: Mapped[Optional[str]] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
     # Raised on logout, password change and disabling: every session that
@@ -56,9 +103,15 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[Optional[datetime]]
 
+    areas: Mapped[list["Area"]] = relationship(secondary=user_area)
+
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name if self.show_real_name and self.display_name else self.pseudonym
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_version}"
@@ -104,6 +157,7 @@ class Contribution(db.Model):
     provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # What screening found: [{"start", "end", "label", "detector"}] on `body`.
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    edited_at: Mapped[Optional[datetime]]
     reviewed_at: Mapped[Optional[datetime]]
     reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     # Shown to the author when a moderator rejects the contribution.

@@ -1,13 +1,13 @@
-"""Dialogues with rounds and prompts, and community-centre intake sessions."""
+"""Dialogues with rounds, prompts, statements and ratings; invitations; intake sessions."""
 
 from datetime import date, datetime
 from typing import Optional
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models import Area, User, utcnow
+from app.models import Area, Contribution, User, utcnow
 
 dialogue_area = Table(
     "dialogue_area",
@@ -31,6 +31,13 @@ class Dialogue(db.Model):
     intro: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(20), default=DialogueStatus.DRAFT)
     moderation_mode: Mapped[str] = mapped_column(String(10), default="pre")
+    # "invite": only invited participants; "all": every professional account.
+    visibility: Mapped[str] = mapped_column(String(10), default="invite")
+    # Delphi consensus: this share agreeing (or disagreeing) with an IQR at most this wide.
+    consensus_share: Mapped[float] = mapped_column(default=0.7)
+    consensus_iqr: Mapped[float] = mapped_column(default=1.0)
+    # Breakdowns hide groups smaller than this.
+    min_group_size: Mapped[int] = mapped_column(default=5)
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -44,19 +51,87 @@ class Dialogue(db.Model):
         return user.role == "admin" or user.id == self.facilitator_id
 
 
+class RoundKind:
+    OPEN = "open"
+    RATING = "rating"
+    REFLECTION = "reflection"
+    ALL = (OPEN, RATING, REFLECTION)
+
+
+round_statement = Table(
+    "round_statement",
+    db.metadata,
+    Column("round_id", ForeignKey("round.id", ondelete="CASCADE"), primary_key=True),
+    Column("statement_id", ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True),
+)
+
+statement_source = Table(
+    "statement_source",
+    db.metadata,
+    Column("statement_id", ForeignKey("statement.id", ondelete="CASCADE"), primary_key=True),
+    Column("contribution_id", ForeignKey("contribution.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Round(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(20), default="open")
+    kind: Mapped[str] = mapped_column(String(20), default=RoundKind.OPEN)
     opens_at: Mapped[Optional[datetime]]
     closes_at: Mapped[Optional[datetime]]
+    # Reflection rounds: the facilitator's synthesis of the earlier rounds.
+    synthesis: Mapped[str] = mapped_column(Text, default="")
 
     dialogue: Mapped[Dialogue] = relationship(back_populates="rounds")
     prompts: Mapped[list["Prompt"]] = relationship(
         back_populates="round", order_by="Prompt.position", cascade="all, delete-orphan"
     )
+    statements: Mapped[list["Statement"]] = relationship(
+        back_populates="round", order_by="Statement.position", cascade="all, delete-orphan"
+    )
+    # Reflection rounds: statements of earlier rounds put before the participants again.
+    highlighted: Mapped[list["Statement"]] = relationship(secondary=round_statement)
+
+
+class Statement(db.Model):
+    """A statement to rate in a rating round, citing the contributions it came from."""
+
+    __table_args__ = (UniqueConstraint("round_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    # An identifier from outside (an imported survey's column name), unique in its round.
+    key: Mapped[Optional[str]] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+
+    round: Mapped[Round] = relationship(back_populates="statements")
+    sources: Mapped[list[Contribution]] = relationship(secondary=statement_source)
+
+
+class Rating(db.Model):
+    """One participant's answer to one statement: 1-5, or None when skipped.
+
+    Role and area are copied at rating time so breakdowns stay as they were,
+    and imported survey answers need no account (`participant_key`).
+    """
+
+    __table_args__ = (
+        UniqueConstraint("statement_id", "participant_key"),
+        Index("ix_rating_breakdown", "statement_id", "role", "area_id", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(ForeignKey("statement.id", ondelete="CASCADE"))
+    participant_key: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    value: Mapped[Optional[int]]
+    comment: Mapped[Optional[str]] = mapped_column(Text)
+    role: Mapped[Optional[str]] = mapped_column(String(40))
+    area_id: Mapped[Optional[int]] = mapped_column(ForeignKey("area.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Prompt(db.Model):
@@ -66,6 +141,60 @@ class Prompt(db.Model):
     text: Mapped[str] = mapped_column(Text)
 
     round: Mapped[Round] = relationship(back_populates="prompts")
+
+
+class Participation(db.Model):
+    """A professional's place in a dialogue, and when they last looked."""
+
+    __table_args__ = (UniqueConstraint("dialogue_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[Optional[datetime]]
+    # The visit before the current one: what came after it is "new".
+    previous_seen_at: Mapped[Optional[datetime]]
+
+    user: Mapped[User] = relationship()
+
+
+class Invitation(db.Model):
+    """A single-use, expiring invitation; only a hash of its token is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dialogue_id: Mapped[int] = mapped_column(ForeignKey("dialogue.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[Optional[datetime]]
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+
+    dialogue: Mapped[Dialogue] = relationship()
+
+
+class Endorsement(db.Model):
+    """ "Herkenbaar": a participant recognises a contribution, once."""
+
+    __table_args__ = (UniqueConstraint("contribution_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contribution.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Reminder(db.Model):
+    """A reminder sent for a round, so nobody gets the same one twice."""
+
+    __table_args__ = (UniqueConstraint("round_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class IntakeSession(db.Model):
