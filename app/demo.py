@@ -32,6 +32,15 @@ AREAS_2022 = [
     ("Roosendaal", "Roosendaal-stad"),
 ]
 
+# Demo professionals' profiles: (professional role, area).
+DEMO_PROFILES = {
+    "professional1@wijkstem.test": ("wijkagent", "Rotterdam-Zuid"),
+    "professional2@wijkstem.test": ("jongerenwerker", "Den Haag Zuidwest"),
+    "professional3@wijkstem.test": ("wijkverpleegkundige", "Utrecht Overvecht"),
+    "professional4@wijkstem.test": ("woningcorporatie", "Rotterdam-Zuid"),
+    "professional5@wijkstem.test": ("gebiedsmanager", "Utrecht Overvecht"),
+}
+
 DEMO_ACCOUNTS = {
     "admin@wijkstem.test": ("admin", "Beheer"),
     "facilitator@wijkstem.test": ("facilitator", "Gespreksleider"),
@@ -50,9 +59,13 @@ def load_core() -> None:
     for municipality, name in AREAS_2022:
         if (municipality, name) not in existing:
             db.session.add(Area(municipality=municipality, name=name))
+    db.session.flush()
     for email, (role, pseudonym) in DEMO_ACCOUNTS.items():
         if accounts.find_user(email) is None:
-            accounts.create_user(email, DEMO_PASSWORD, role, pseudonym=pseudonym)
+            user = accounts.create_user(email, DEMO_PASSWORD, role, pseudonym=pseudonym)
+            if email in DEMO_PROFILES:
+                user.professional_role, area = DEMO_PROFILES[email]
+                user.areas = [area_by_name(area)]
     db.session.flush()
 
 

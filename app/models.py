@@ -103,7 +103,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[Optional[datetime]]
 
-    areas: Mapped[list["Area"]] = relationship(secondary=user_area)
+    areas: Mapped[list["Area"]] = relationship(secondary=user_area, order_by="Area.name")
 
     @property
     def is_active(self) -> bool:

@@ -6,10 +6,19 @@ def init_app(app) -> None:
 
     from app.models import Role
     from app.registry import DemoLoader, NavItem, add_demo_loader, add_nav
-    from dialogues import demo, models  # noqa: F401 - models register their tables
-    from dialogues.views import bp
+    from dialogues import (  # noqa: F401 - models register their tables  # noqa: F401
+        cli,
+        contribution_views,
+        demo,
+        intake_views,
+        invitation_views,
+        models,
+        views,
+    )
+    from dialogues.blueprint import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(cli.group)
     add_nav(
         app,
         NavItem(

@@ -4,6 +4,10 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    DecimalField,
+    FileField,
+    IntegerField,
+    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -11,7 +15,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 
@@ -39,6 +50,16 @@ class DialogueForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     intro = TextAreaField(_l("Introduction for participants"), validators=[Length(max=5000)])
     areas = CheckboxesField(_l("Areas this dialogue concerns"), coerce=int)
+    visibility = RadioField(
+        _l("Who may take part"),
+        choices=choices(
+            [
+                ("invite", _l("Only professionals I invite")),
+                ("all", _l("Every professional with an account")),
+            ]
+        ),
+        default="invite",
+    )
     moderation_mode = RadioField(
         _l("Moderation"),
         choices=choices(
@@ -56,8 +77,46 @@ class DialogueForm(FlaskForm):
 
 class RoundForm(FlaskForm):
     title = StringField(_l("Round title"), validators=[DataRequired(), Length(max=200)])
+    kind = RadioField(
+        _l("Kind of round"),
+        choices=choices(
+            [
+                ("open", _l("Open round: questions to answer and discuss")),
+                ("rating", _l("Rating round: statements to rate from 1 to 5")),
+                ("reflection", _l("Reflection round: react to a synthesis of earlier rounds")),
+            ]
+        ),
+        default="open",
+    )
     opens_at = DateTimeLocalField(_l("Opens (optional)"), validators=[Optional()])
     closes_at = DateTimeLocalField(_l("Closes (optional)"), validators=[Optional()])
+    synthesis = TextAreaField(
+        _l("Synthesis of earlier rounds (reflection rounds)"), validators=[Length(max=20000)]
+    )
+    highlighted = CheckboxesField(_l("Statements to put before the participants again"), coerce=int)
+
+
+class StatementForm(FlaskForm):
+    text = TextAreaField(_l("Statement"), validators=[DataRequired(), Length(max=2000)])
+    sources = CheckboxesField(_l("Contributions this statement comes from"), coerce=int)
+
+
+class ConsensusForm(FlaskForm):
+    share = IntegerField(
+        _l("Share that must agree or disagree (%)"),
+        validators=[InputRequired(), NumberRange(50, 100)],
+    )
+    iqr = DecimalField(
+        _l("Largest interquartile range"), places=2, validators=[InputRequired(), NumberRange(0, 4)]
+    )
+    group = IntegerField(
+        _l("Smallest group shown in breakdowns"), validators=[InputRequired(), NumberRange(1, 100)]
+    )
+
+
+class InviteForm(FlaskForm):
+    addresses = TextAreaField(_l("E-mail addresses"), validators=[Length(max=100_000)])
+    upload = FileField(_l("Or upload a file with addresses (.txt or .csv)"))
 
 
 class PromptForm(FlaskForm):
@@ -81,4 +140,25 @@ class StoryForm(FlaskForm):
     language = SelectField(_l("Language of the story"), choices=LANGUAGE_CHOICES, default="nl")
     consent = BooleanField(
         _l("The resident has heard the consent text and agrees"), validators=[DataRequired()]
+    )
+
+
+class JoinForm(FlaskForm):
+    """The profile a professional fills in when accepting an invitation."""
+
+    pseudonym = StringField(
+        _l("Pseudonym (shown to others)"), validators=[DataRequired(), Length(max=80)]
+    )
+    display_name = StringField(_l("Your name (optional)"), validators=[Length(max=120)])
+    show_real_name = BooleanField(_l("Show my name instead of my pseudonym"))
+    professional_role = SelectField(_l("Your professional role"), validators=[InputRequired()])
+    organisation_type = SelectField(_l("Type of organisation"), validators=[InputRequired()])
+    areas = CheckboxesField(_l("The areas you work in"), coerce=int)
+    locale = SelectField(
+        _l("Language for messages"), choices=choices([("nl", "Nederlands"), ("en", "English")])
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The two passwords differ."))],
     )

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models import Area, Contribution, User, utcnow
+from app.models import Area, Contribution, User, as_utc, utcnow
 
 dialogue_area = Table(
     "dialogue_area",
@@ -173,6 +173,12 @@ class Invitation(db.Model):
     invited_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
 
     dialogue: Mapped[Dialogue] = relationship()
+
+    @property
+    def state(self) -> str:
+        if self.used_at is not None:
+            return "accepted"
+        return "expired" if as_utc(self.expires_at) <= utcnow() else "waiting"
 
 
 class Endorsement(db.Model):

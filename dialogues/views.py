@@ -1,9 +1,6 @@
-"""Pages for facilitators and professionals; each view parses, calls a service, commits."""
+"""Dialogue pages for facilitators and professionals; each view parses, calls a service, commits."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,37 +8,20 @@ from sqlalchemy import select
 from app.errors import WijkstemError
 from app.extensions import db
 from app.labels import label
-from app.models import Area, Role
+from app.models import Area, Contribution, Role, Status, as_utc
 from app.security import require_role
-from dialogues import services
+from dialogues import rating, services
+from dialogues.blueprint import all_areas, bp, keep_form_with_error, local_to_utc
 from dialogues.forms import (
+    ConsensusForm,
     ContributionForm,
     DialogueForm,
-    IntakeSessionForm,
     PromptForm,
     RoundForm,
-    StoryForm,
+    StatementForm,
     choices,
 )
-from dialogues.models import Dialogue, IntakeSession, Prompt, Round
-
-bp = Blueprint("dialogues", __name__, template_folder="templates")
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def _areas() -> list[Area]:
-    return list(db.session.scalars(select(Area).order_by(Area.name)))
-
-
-def _local_to_utc(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=AMSTERDAM).astimezone(ZoneInfo("UTC")) if moment else None
-
-
-def _fail(form, error: WijkstemError, field: str | None = None) -> None:
-    """Show a service's refusal beside the form, keeping what was typed."""
-    db.session.rollback()
-    target = getattr(form, field).errors if field else form.form_errors
-    target.append(error.message)
+from dialogues.models import Dialogue, Round, RoundKind, Statement
 
 
 @bp.route("/dialogues/")
@@ -56,15 +36,20 @@ def index():
 @require_role(Role.FACILITATOR)
 def new_dialogue():
     form = DialogueForm()
-    form.areas.choices = choices((a.id, a.name) for a in _areas())
+    form.areas.choices = choices((a.id, a.name) for a in all_areas())
     if form.validate_on_submit():
         chosen = [db.session.get(Area, i) for i in form.areas.data]
         try:
             dialogue = services.create_dialogue(
-                current_user, form.title.data, form.intro.data, chosen, form.moderation_mode.data
+                current_user,
+                form.title.data,
+                form.intro.data,
+                chosen,
+                form.moderation_mode.data,
+                form.visibility.data,
             )
         except WijkstemError as error:
-            _fail(form, error)
+            keep_form_with_error(form, error)
         else:
             db.session.commit()
             flash(_("Dialogue created. Add a round and a question."), "success")
@@ -77,28 +62,81 @@ def new_dialogue():
 def dialogue(dialogue_id: int):
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     if dialogue.is_facilitated_by(current_user):
-        return render_template(
-            "dialogues/manage.html",
-            dialogue=dialogue,
-            round_form=RoundForm(),
-            prompt_form=PromptForm(),
-        )
-    return _participant_page(dialogue, ContributionForm())
+        return _manage_page(dialogue)
+    return _participant_page(dialogue)
 
 
-def _participant_page(dialogue: Dialogue, form: ContributionForm, failed_prompt: int | None = None):
+def _statement_choices(dialogue: Dialogue):
+    return choices(
+        (s.id, s.text[:120])
+        for r in dialogue.rounds
+        if r.kind == RoundKind.RATING
+        for s in r.statements
+    )
+
+
+def _source_choices(dialogue: Dialogue):
+    prompt_ids = [p.id for r in dialogue.rounds for p in r.prompts]
+    query = select(Contribution).where(
+        Contribution.prompt_id.in_(prompt_ids), Contribution.status == Status.APPROVED
+    )
+    return choices(
+        (c.id, f"#{c.id}: {c.body[:100]}")
+        for c in db.session.scalars(query.order_by(Contribution.id))
+    )
+
+
+def _manage_page(dialogue: Dialogue, **forms):
+    round_form = forms.get("round_form") or RoundForm()
+    round_form.highlighted.choices = _statement_choices(dialogue)
+    statement_form = forms.get("statement_form") or StatementForm()
+    statement_form.sources.choices = _source_choices(dialogue)
+    consensus_form = forms.get("consensus_form") or ConsensusForm(
+        share=round(dialogue.consensus_share * 100),
+        iqr=dialogue.consensus_iqr,
+        group=dialogue.min_group_size,
+    )
+    status = 400 if any(f.errors for f in (round_form, statement_form, consensus_form)) else 200
+    return render_template(
+        "dialogues/manage.html",
+        dialogue=dialogue,
+        round_form=round_form,
+        prompt_form=forms.get("prompt_form") or PromptForm(),
+        statement_form=statement_form,
+        consensus_form=consensus_form,
+        failed_round=forms.get("failed_round"),
+        round_state=services.round_state,
+    ), status
+
+
+def _participant_page(dialogue: Dialogue, form: ContributionForm | None = None, failed=None):
     if dialogue not in services.visible_dialogues(current_user):
         abort(404)
+    form = form or ContributionForm()
     form.area.choices = choices(
         [(0, _("No particular area"))] + [(a.id, a.name) for a in dialogue.areas]
     )
+    previous_visit = None
+    if services.may_take_part(current_user, dialogue) and request.method == "GET":
+        previous_visit = services.record_visit(current_user, dialogue)
+        db.session.commit()
     return render_template(
         "dialogues/participate.html",
         dialogue=dialogue,
         form=form,
-        failed_prompt=failed_prompt,
-        round_is_open=services.round_is_open,
+        failed=failed or {},
+        current=services.current_round(dialogue),
+        is_new=lambda c: bool(previous_visit and as_utc(c.created_at) > previous_visit),
+        new_count=services.new_since(current_user, dialogue, previous_visit),
+        may_take_part=services.may_take_part(current_user, dialogue),
+        round_state=services.round_state,
         contributions_to=lambda prompt: services.contributions_to(prompt, current_user),
+        endorsement_counts=services.endorsement_counts,
+        endorsed_by=lambda prompt: services.endorsed_by(current_user, prompt),
+        can_edit=lambda c: services.can_edit(current_user, c),
+        ratings_of=lambda round_: rating.ratings_of(current_user, round_),
+        progress=lambda round_: rating.progress(current_user, round_),
+        results=rating.results,
     ), 400 if form.errors else 200
 
 
@@ -107,24 +145,26 @@ def _participant_page(dialogue: Dialogue, form: ContributionForm, failed_prompt:
 def add_round(dialogue_id: int):
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     form = RoundForm()
+    form.highlighted.choices = _statement_choices(dialogue)
     if form.validate_on_submit():
         try:
-            services.add_round(
+            round_ = services.add_round(
                 current_user,
                 dialogue,
                 form.title.data,
-                _local_to_utc(form.opens_at.data),
-                _local_to_utc(form.closes_at.data),
+                local_to_utc(form.opens_at.data),
+                local_to_utc(form.closes_at.data),
+                kind=form.kind.data,
+                synthesis=form.synthesis.data,
             )
+            round_.highlighted = [db.session.get(Statement, i) for i in form.highlighted.data]
         except WijkstemError as error:
-            _fail(form, error)
+            keep_form_with_error(form, error)
         else:
             db.session.commit()
             flash(_("Round added."), "success")
             return redirect(url_for(".dialogue", dialogue_id=dialogue.id))
-    return render_template(
-        "dialogues/manage.html", dialogue=dialogue, round_form=form, prompt_form=PromptForm()
-    ), 400
+    return _manage_page(dialogue, round_form=form)
 
 
 @bp.route("/rounds/<int:round_id>/prompts", methods=["POST"])
@@ -136,18 +176,50 @@ def add_prompt(round_id: int):
         try:
             services.add_prompt(current_user, round_, form.text.data)
         except WijkstemError as error:
-            _fail(form, error)
+            keep_form_with_error(form, error)
         else:
             db.session.commit()
             flash(_("Question added."), "success")
             return redirect(url_for(".dialogue", dialogue_id=round_.dialogue_id))
-    return render_template(
-        "dialogues/manage.html",
-        dialogue=round_.dialogue,
-        round_form=RoundForm(),
-        prompt_form=form,
-        failed_round=round_.id,
-    ), 400
+    return _manage_page(round_.dialogue, prompt_form=form, failed_round=round_.id)
+
+
+@bp.route("/rounds/<int:round_id>/statements", methods=["POST"])
+@require_role(Role.FACILITATOR)
+def add_statement(round_id: int):
+    round_ = db.get_or_404(Round, round_id)
+    form = StatementForm()
+    form.sources.choices = _source_choices(round_.dialogue)
+    if form.validate_on_submit():
+        try:
+            sources = [db.session.get(Contribution, i) for i in form.sources.data]
+            rating.add_statement(current_user, round_, form.text.data, sources)
+        except WijkstemError as error:
+            keep_form_with_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Statement added."), "success")
+            return redirect(url_for(".dialogue", dialogue_id=round_.dialogue_id))
+    return _manage_page(round_.dialogue, statement_form=form, failed_round=round_.id)
+
+
+@bp.route("/dialogues/<int:dialogue_id>/consensus", methods=["POST"])
+@require_role(Role.FACILITATOR)
+def set_consensus(dialogue_id: int):
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    form = ConsensusForm()
+    if form.validate_on_submit():
+        try:
+            services.set_consensus_rules(
+                current_user, dialogue, form.share.data / 100, float(form.iqr.data), form.group.data
+            )
+        except WijkstemError as error:
+            keep_form_with_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Consensus rules saved."), "success")
+            return redirect(url_for(".dialogue", dialogue_id=dialogue.id))
+    return _manage_page(dialogue, consensus_form=form)
 
 
 @bp.route("/dialogues/<int:dialogue_id>/advance", methods=["POST"])
@@ -163,103 +235,3 @@ def advance(dialogue_id: int):
         db.session.commit()
         flash(_("The dialogue is now: %(status)s.", status=label(dialogue.status)), "success")
     return redirect(url_for(".dialogue", dialogue_id=dialogue_id))
-
-
-@bp.route("/prompts/<int:prompt_id>/contributions", methods=["POST"])
-@require_role(Role.PROFESSIONAL)
-def contribute(prompt_id: int):
-    prompt = db.get_or_404(Prompt, prompt_id)
-    dialogue = prompt.round.dialogue
-    form = ContributionForm()
-    form.area.choices = choices([(0, "")] + [(a.id, a.name) for a in dialogue.areas])
-    if form.validate_on_submit():
-        area = db.session.get(Area, form.area.data) if form.area.data else None
-        try:
-            contribution = services.post_contribution(current_user, prompt, form.text.data, area)
-        except WijkstemError as error:
-            _fail(form, error, "text")
-        else:
-            db.session.commit()
-            if contribution.status == "pending":
-                flash(_("Thank you. Your contribution is waiting for a moderator."), "success")
-            else:
-                flash(_("Thank you. Your contribution has been published."), "success")
-            return redirect(
-                url_for(".dialogue", dialogue_id=dialogue.id, _anchor=f"prompt-{prompt.id}")
-            )
-    return _participant_page(dialogue, form, failed_prompt=prompt.id)
-
-
-@bp.route("/intake/")
-@require_role(Role.FACILITATOR)
-def intake_index():
-    return render_template(
-        "dialogues/intake_index.html", sessions=services.intake_sessions_for(current_user)
-    )
-
-
-@bp.route("/intake/new", methods=["GET", "POST"])
-@require_role(Role.FACILITATOR)
-def new_intake():
-    form = IntakeSessionForm()
-    form.area.choices = choices((a.id, a.name) for a in _areas())
-    if form.validate_on_submit():
-        try:
-            session = services.create_intake_session(
-                current_user,
-                form.centre.data,
-                db.get_or_404(Area, form.area.data),
-                form.held_on.data,
-                form.languages.data,
-            )
-        except WijkstemError as error:
-            _fail(form, error)
-        else:
-            db.session.commit()
-            flash(_("Intake session created."), "success")
-            return redirect(url_for(".intake", session_id=session.id))
-    return render_template("dialogues/intake_new.html", form=form), 400 if form.errors else 200
-
-
-def _intake_page(session: IntakeSession, form: StoryForm):
-    if not session.is_run_by(current_user):
-        abort(403)
-    return render_template(
-        "dialogues/intake.html", session=session, form=form, stories=services.stories_of(session)
-    ), 400 if form.errors else 200
-
-
-@bp.route("/intake/<int:session_id>")
-@require_role(Role.FACILITATOR)
-def intake(session_id: int):
-    return _intake_page(db.get_or_404(IntakeSession, session_id), StoryForm())
-
-
-@bp.route("/intake/<int:session_id>/stories", methods=["POST"])
-@require_role(Role.FACILITATOR)
-def add_story(session_id: int):
-    session = db.get_or_404(IntakeSession, session_id)
-    form = StoryForm()
-    if form.validate_on_submit():
-        try:
-            story = services.record_story(
-                current_user,
-                session,
-                form.text.data,
-                language=form.language.data,
-                consent=form.consent.data,
-            )
-        except WijkstemError as error:
-            _fail(form, error, "text")
-        else:
-            db.session.commit()
-            removed = len(story.findings)
-            flash(
-                _(
-                    "Story saved and waiting for a moderator. Personal details removed: %(n)d.",
-                    n=removed,
-                ),
-                "success",
-            )
-            return redirect(url_for(".intake", session_id=session.id))
-    return _intake_page(session, form)

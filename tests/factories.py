@@ -3,7 +3,7 @@
 from datetime import date
 
 from app.models import Area
-from dialogues import services
+from dialogues import intake, services
 
 
 def area(db, name: str = "Utrecht Overvecht", municipality: str = "Utrecht") -> Area:
@@ -15,9 +15,11 @@ def area(db, name: str = "Utrecht Overvecht", municipality: str = "Utrecht") -> 
     return found
 
 
-def open_dialogue(db, facilitator, *, mode: str = "pre", opens_at=None, closes_at=None):
+def open_dialogue(
+    db, facilitator, *, mode: str = "pre", opens_at=None, closes_at=None, visibility="all"
+):
     """A dialogue, open, with one round and one prompt; returns (dialogue, prompt)."""
-    dialogue = services.create_dialogue(facilitator, "Wat werkt?", "", [area(db)], mode)
+    dialogue = services.create_dialogue(facilitator, "Wat werkt?", "", [area(db)], mode, visibility)
     round_ = services.add_round(facilitator, dialogue, "Ronde 1", opens_at, closes_at)
     prompt = services.add_prompt(facilitator, round_, "Waar loopt u tegenaan?")
     services.advance_dialogue(facilitator, dialogue)
@@ -26,7 +28,7 @@ def open_dialogue(db, facilitator, *, mode: str = "pre", opens_at=None, closes_a
 
 
 def intake_session(db, facilitator):
-    session = services.create_intake_session(
+    session = intake.create_intake_session(
         facilitator, "Buurthuis De Linde", area(db), date.today()
     )
     db.session.commit()

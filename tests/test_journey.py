@@ -39,10 +39,11 @@ def test_thin_journey(app, db, make_user):
             "intro": "",
             "areas": [area_id],
             "moderation_mode": "pre",
+            "visibility": "all",
         },
     )
     dialogue_id = _id_from(created.headers["Location"])
-    facilitator.post(f"/dialogues/{dialogue_id}/rounds", data={"title": "Ronde 1"})
+    facilitator.post(f"/dialogues/{dialogue_id}/rounds", data={"title": "Ronde 1", "kind": "open"})
     page = facilitator.get(f"/dialogues/{dialogue_id}").get_data(as_text=True)
     round_id = int(re.search(r"/rounds/(\d+)/prompts", page).group(1))
     facilitator.post(f"/rounds/{round_id}/prompts", data={"text": "Waar loopt u tegenaan?"})

@@ -22,6 +22,7 @@ def test_thin_journey_in_the_browser(browser, live_server):
     facilitator.goto("/dialogues/new")
     facilitator.fill("#title", "Veiligheid rond de school")
     facilitator.get_by_label("Delft West").check()
+    facilitator.get_by_label("Iedere professional met een account").check()
     facilitator.click("main button[type=submit]")
     facilitator.fill("#title", "Eerste ronde")
     facilitator.get_by_role("button", name="Ronde toevoegen", exact=True).click()

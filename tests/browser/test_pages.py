@@ -17,11 +17,14 @@ PAGES_BY_ROLE = {
         "/intake/",
         "/intake/new",
         "/intake/1",
+        "/dialogues/1/invitations",
+        "/dialogues/1/overview",
+        "/rounds/2/results",
         "/moderation/",  # refused: the 403 page must be accessible too
     ],
     "professional1@wijkstem.test": ["/dashboard", "/dialogues/", "/dialogues/1"],
     "moderator@wijkstem.test": ["/dashboard", "/moderation/", "/moderation/?channel=intake"],
-    "researcher@wijkstem.test": ["/dashboard", "/analysis/"],
+    "researcher@wijkstem.test": ["/dashboard", "/analysis/", "/rounds/2/results"],
 }
 
 

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.errors import Conflict, InvalidInput, NotAllowed
 from app.models import AuditEvent, Contribution, utcnow
-from dialogues import services
+from dialogues import intake, services
 from tests import factories
 
 
@@ -64,7 +64,7 @@ def test_dialogue_cannot_open_without_a_question(db, make_user):
 def test_story_is_redacted_before_insert_and_raw_text_is_gone(db, make_user):
     facilitator = make_user("facilitator")
     session = factories.intake_session(db, facilitator)
-    story = services.record_story(
+    story = intake.record_story(
         facilitator, session, "Bel mijn dochter op 06-12345678 of mail x@y.nl.", consent=True
     )
     db.session.commit()
@@ -78,11 +78,11 @@ def test_story_needs_consent_text_and_the_right_facilitator(db, make_user):
     facilitator = make_user("facilitator")
     session = factories.intake_session(db, facilitator)
     with pytest.raises(InvalidInput):
-        services.record_story(facilitator, session, "Iets", consent=False)
+        intake.record_story(facilitator, session, "Iets", consent=False)
     with pytest.raises(InvalidInput):
-        services.record_story(facilitator, session, "   ", consent=True)
+        intake.record_story(facilitator, session, "   ", consent=True)
     with pytest.raises(NotAllowed):
-        services.record_story(make_user("facilitator"), session, "Iets", consent=True)
+        intake.record_story(make_user("facilitator"), session, "Iets", consent=True)
     session.status = "closed"
     with pytest.raises(Conflict):
-        services.record_story(facilitator, session, "Iets", consent=True)
+        intake.record_story(facilitator, session, "Iets", consent=True)

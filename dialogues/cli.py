@@ -1,0 +1,61 @@
+"""`wijkstem dialogues ...`: bring in material gathered outside Wijkstem."""
+
+import csv
+from pathlib import Path
+from typing import Optional
+
+import click
+
+from app.errors import WijkstemError
+from app.extensions import db
+from dialogues import importing
+from dialogues.models import Round
+
+group = click.Group("dialogues", help="Dialogues and rating rounds.")
+CSV_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@group.command("import-ratings")
+@click.argument("round_id", type=int)
+@click.argument("ratings_csv", type=CSV_FILE)
+@click.option(
+    "--statements",
+    "statements_csv",
+    type=CSV_FILE,
+    help="CSV with columns statement,text: adds the statements the round lacks.",
+)
+@click.option("--replace", is_flag=True, help="Replace the ratings imported into the round before.")
+def import_ratings(
+    round_id: int, ratings_csv: Path, statements_csv: Optional[Path], replace: bool
+) -> None:
+    """Load a survey's ratings into a rating round.
+
+    RATINGS_CSV has the columns participant, statement (the statement's key) and
+    value (1-5; empty or NA for skipped), and optionally role and area (an area's name).
+    """
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        raise click.ClickException(f"There is no round {round_id}.")
+    try:
+        statements = _read_all(statements_csv) if statements_csv else None
+        with ratings_csv.open(encoding="utf-8-sig", newline="") as handle:
+            report = importing.import_ratings(
+                round_, csv.DictReader(handle), statements, replace=replace
+            )
+        db.session.commit()
+    except WijkstemError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    except (UnicodeDecodeError, csv.Error) as error:
+        db.session.rollback()
+        raise click.ClickException(f"Not a UTF-8 CSV file: {error}") from error
+    click.echo(
+        f"Imported {report.ratings} ratings from {report.participants} participants "
+        f"into round {round_id}: {report.skipped} skipped, "
+        f"{report.statements_created} new statement(s)."
+    )
+
+
+def _read_all(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
