@@ -1,6 +1,7 @@
 """`wijkstem dialogues ...`: bring in material gathered outside Wijkstem."""
 
 import csv
+from datetime import timedelta
 from pathlib import Path
 from typing import Optional
 
@@ -8,7 +9,7 @@ import click
 
 from app.errors import WijkstemError
 from app.extensions import db
-from dialogues import importing
+from dialogues import importing, invitations
 from dialogues.models import Round
 
 group = click.Group("dialogues", help="Dialogues and rating rounds.")
@@ -59,3 +60,15 @@ def import_ratings(
 def _read_all(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+@group.command("send-reminders")
+@click.option("--hours", default=48, show_default=True, help="Remind for rounds closing this soon.")
+@click.option("--base-url", required=True, help="Where participants reach Wijkstem, for the link.")
+def send_reminders(hours: int, base_url: str) -> None:
+    """Remind participants who have not taken part in a round that closes soon (run from cron)."""
+    for round_ in invitations.rounds_closing_within(timedelta(hours=hours)):
+        link = f"{base_url.rstrip('/')}/dialogues/{round_.dialogue_id}"
+        reminded, sent = invitations.send_reminders(round_.dialogue.facilitator, round_, link)
+        db.session.commit()
+        click.echo(f"Round {round_.id}: {reminded} reminded, {sent} by e-mail.")

@@ -25,6 +25,7 @@ from app.models import (
     as_utc,
     utcnow,
 )
+from dialogues import services
 from dialogues.models import (
     Dialogue,
     Invitation,
@@ -180,6 +181,18 @@ def active_in(round_: Round) -> set[int]:
 def not_yet_active(round_: Round) -> list[User]:
     active = active_in(round_)
     return [user for user in participants(round_.dialogue) if user.id not in active]
+
+
+def rounds_closing_within(window: timedelta) -> list[Round]:
+    """Open rounds of open dialogues whose closing time falls within `window` from now."""
+    now = utcnow()
+    query = (
+        select(Round)
+        .join(Dialogue, Dialogue.id == Round.dialogue_id)
+        .where(Dialogue.status == "open", Round.closes_at.is_not(None))
+        .where(Round.closes_at > now, Round.closes_at <= now + window)
+    )
+    return [r for r in db.session.scalars(query) if services.round_is_open(r, now)]
 
 
 def send_reminders(actor: User, round_: Round, link: str) -> tuple[int, int]:

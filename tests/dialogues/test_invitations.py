@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import flask_babel
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models import User, utcnow
@@ -292,3 +292,25 @@ def test_dutch_and_english_participants_get_their_own_subject(db, make_user, out
     with flask_babel.force_locale("nl"):
         dutch = flask_babel.gettext("Reminder: %(round)s", round="Ronde 1")
     assert subjects["nl"] == dutch != subjects["en"]
+
+
+def test_send_reminders_command_reminds_for_rounds_closing_soon(db, runner, make_user):
+    facilitator = make_user("facilitator")
+    dialogue, prompt = factories.open_dialogue(
+        db, facilitator, closes_at=utcnow() + timedelta(hours=10), visibility="invite"
+    )
+    waiting = make_user("professional")
+    _, token = invitations.invite(facilitator, dialogue, [waiting.email], lambda d, t: (d, t))[
+        0
+    ].link
+    invitations.accept(invitations.find(dialogue, token), waiting)
+    db.session.commit()
+    result = runner.invoke(
+        args=["dialogues", "send-reminders", "--hours", "24", "--base-url", "https://w.test"]
+    )
+    assert result.exit_code == 0, result.output
+    assert db.session.scalar(select(func.count(Reminder.id))) == 1
+    later = runner.invoke(
+        args=["dialogues", "send-reminders", "--hours", "1", "--base-url", "https://w.test"]
+    )
+    assert "reminded" not in later.output
