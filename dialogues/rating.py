@@ -84,6 +84,7 @@ class StatementResult:
     by_role: dict = field(default_factory=dict)
     by_area: dict = field(default_factory=dict)
     category: str = OPEN_QUESTION
+    comments: list[str] = field(default_factory=list)
 
 
 def _tallies(round_: Round):
@@ -106,6 +107,20 @@ def _tallies(round_: Round):
     return overall, by_role, by_area
 
 
+def _comments(round_: Round) -> dict[int, list[str]]:
+    """Participants' comments per statement, without who wrote them."""
+    query = (
+        select(Rating.statement_id, Rating.comment)
+        .join(Statement)
+        .where(Statement.round_id == round_.id, Rating.comment.is_not(None))
+        .order_by(Rating.created_at)
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for statement_id, comment in db.session.execute(query):
+        found[statement_id].append(comment)
+    return found
+
+
 def _area_labels() -> dict[int, str]:
     """Area names, with the municipality added where two areas share a name."""
     found = list(db.session.scalars(select(Area)))
@@ -119,10 +134,12 @@ def results(round_: Round) -> list[StatementResult]:
     dialogue: Dialogue = round_.dialogue
     limits = {"share": dialogue.consensus_share, "iqr_max": dialogue.consensus_iqr}
     overall, by_role, by_area = _tallies(round_)
+    comments = _comments(round_)
     areas = _area_labels()
     found = []
     for statement in round_.statements:
         result = StatementResult(statement, consensus.summarise(overall[statement.id], **limits))
+        result.comments = comments.get(statement.id, [])
         size = dialogue.min_group_size
         result.by_role = consensus.breakdown(by_role[statement.id], min_size=size, **limits)
         result.by_area = {

@@ -170,3 +170,14 @@ def test_areas_with_the_same_name_in_two_municipalities_stay_apart(db, make_user
     rate_many(make_user, statement, [1] * 5, area=amsterdam)
     shown = [s for s in only_result(round_).by_area.values() if s is not None]
     assert sum(s.n for s in shown) == 10
+
+
+def test_results_show_comments_without_their_authors(db, make_user):
+    facilitator = make_user("facilitator")
+    dialogue, _prompt = factories.open_dialogue(db, facilitator)
+    round_ = services.add_round(facilitator, dialogue, "Stellingen", kind="rating")
+    statement = rating.add_statement(facilitator, round_, "Een vast gezicht werkt.")
+    author = make_user("professional")
+    rating.rate(author, statement, 4, "Klopt, mail me op a@b.nl")
+    [result] = rating.results(round_)
+    assert result.comments == ["Klopt, mail me op [e-mail]"]
