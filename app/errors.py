@@ -20,6 +20,10 @@ class InvalidInput(WijkstemError):
     status_code = 400
 
 
+class LoginRequired(WijkstemError):
+    status_code = 401
+
+
 class NotAllowed(WijkstemError):
     status_code = 403
 
@@ -32,9 +36,14 @@ class Conflict(WijkstemError):
     status_code = 409
 
 
+class TooLarge(WijkstemError):
+    status_code = 413
+
+
 def _titles() -> dict[int, str]:
     return {
         400: _("The request could not be handled"),
+        401: _("Log in to continue"),
         403: _("You do not have access to this page"),
         404: _("Page not found"),
         405: _("This action is not possible here"),

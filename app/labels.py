@@ -35,6 +35,12 @@ LABELS = {
     "accepted": _l("accepted"),
     "expired": _l("expired"),
     "waiting": _l("waiting"),
+    # Intake attributes (dialogues.intake).
+    "alleenstaand": _l("living alone"),
+    "samenwonend": _l("living together"),
+    "gezin met kinderen": _l("family with children"),
+    "eenoudergezin": _l("single-parent family"),
+    "bij ouders": _l("living with parents"),
     # Professional roles and organisation types (app.models).
     "wijkagent": _l("neighbourhood police officer"),
     "boa_handhaver": _l("enforcement officer"),

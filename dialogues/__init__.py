@@ -6,7 +6,10 @@ def init_app(app) -> None:
 
     from app.models import Role
     from app.registry import DemoLoader, NavItem, add_demo_loader, add_nav
-    from dialogues import (  # noqa: F401 - models register their tables  # noqa: F401
+
+    # Importing the view modules registers their routes; models register their tables.
+    from dialogues import (  # noqa: F401
+        api,
         cli,
         contribution_views,
         demo,

@@ -10,7 +10,13 @@ from app.errors import WijkstemError
 from app.extensions import db
 from app.models import Area
 
-bp = Blueprint("dialogues", __name__, template_folder="templates")
+bp = Blueprint(
+    "dialogues",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/dialogues/static",
+)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 

@@ -13,6 +13,7 @@ from dialogues import intake, invitations, rating, services
 from dialogues.models import Dialogue, IntakeSession, RoundKind
 
 CONTENT = Path(__file__).with_name("demo_content.yml")
+DEMO_PIN = "2468"  # the demo intake session's tablet PIN, printed in the README
 PROFESSIONALS = [f"professional{n}" for n in range(1, 6)]
 # Days from now that each demo round opens and closes: all three are running.
 ROUND_TIMES = [(-21, 14), (-7, 7), (-1, 21)]
@@ -98,9 +99,10 @@ def _load_intake(facilitator, spec: dict) -> None:
         area_by_name(spec["area"]),
         date.today(),
         spec.get("languages", ["nl"]),
+        pin=DEMO_PIN,
     )
     for story in spec["stories"]:
-        contribution = intake.record_story(
+        contribution, _created = intake.record_story(
             facilitator,
             session,
             story["text"],

@@ -22,6 +22,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    Regexp,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -133,6 +134,18 @@ class IntakeSessionForm(FlaskForm):
     area = SelectField(_l("Area"), coerce=int, validators=[InputRequired()])
     held_on = DateField(_l("Date"), validators=[DataRequired()])
     languages = CheckboxesField(_l("Languages spoken"), choices=LANGUAGE_CHOICES, default=["nl"])
+    prompts = TextAreaField(_l("Questions to ask, one per line"), validators=[Length(max=2000)])
+    pin = PasswordField(
+        _l("PIN for tablet mode (4 to 8 digits)"),
+        validators=[DataRequired(), Regexp(r"^\d{4,8}$", message=_l("Use 4 to 8 digits."))],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"},
+    )
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(
+        _l("Session note: what happened, who came"), validators=[Length(max=10000)]
+    )
 
 
 class StoryForm(FlaskForm):

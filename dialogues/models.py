@@ -1,5 +1,6 @@
 """Dialogues with rounds, prompts, statements and ratings; invitations; intake sessions."""
 
+import secrets
 from datetime import date, datetime
 from typing import Optional
 
@@ -215,6 +216,13 @@ class IntakeSession(db.Model):
     status: Mapped[str] = mapped_column(String(20), default="open")
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[Optional[datetime]]
+    # The PIN that unlocks tablet mode (argon2 hash), and the salt the tablet
+    # derives its queue's encryption key from (not secret).
+    pin_hash: Mapped[Optional[str]] = mapped_column(String(255))
+    key_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+    # What happened and who came: kept apart from the stories.
+    note: Mapped[str] = mapped_column(Text, default="")
 
     area: Mapped[Area] = relationship()
     facilitator: Mapped[User] = relationship()

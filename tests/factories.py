@@ -27,9 +27,12 @@ def open_dialogue(
     return dialogue, prompt
 
 
+PIN = "1357"
+
+
 def intake_session(db, facilitator):
     session = intake.create_intake_session(
-        facilitator, "Buurthuis De Linde", area(db), date.today()
+        facilitator, "Buurthuis De Linde", area(db), date.today(), pin=PIN
     )
     db.session.commit()
     return session

@@ -69,6 +69,8 @@ def test_thin_journey(app, db, make_user):
             "area": area_id,
             "held_on": "2026-11-20",
             "languages": ["nl"],
+            "prompts": "Waar loopt u tegenaan?",
+            "pin": "2468",
         },
     )
     session_id = _id_from(created.headers["Location"])

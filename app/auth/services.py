@@ -84,6 +84,15 @@ def _recent_failures(kind: str, key: str, since: datetime) -> int:
     return db.session.scalar(query) or 0
 
 
+def too_many_failures(kind: str, subject: str, limit: int, window: timedelta) -> bool:
+    """Whether `subject` failed `limit` times within `window` (any worker process)."""
+    return _recent_failures(kind, _key(subject), utcnow() - window) >= limit
+
+
+def record_failure(kind: str, subject: str) -> None:
+    db.session.add(LoginFailure(kind=kind, key=_key(subject)))
+
+
 def authenticate(email: str, password: str, address: str, throttle: Throttle) -> Optional[User]:
     """Return the user for valid credentials; None otherwise.
 

@@ -36,6 +36,7 @@ def test_thin_journey_in_the_browser(browser, live_server):
     facilitator.fill("#centre", "Buurthuis Het Anker")
     facilitator.select_option("#area", label="Delft West")
     facilitator.fill("#held_on", "2026-11-20")
+    facilitator.fill("#pin", "9753")
     facilitator.click("main button[type=submit]")
     facilitator.fill(
         "#text", "Sinds het buurthuis dicht is, hangen de jongeren op straat. Bel 06-87654321."

@@ -64,9 +64,10 @@ def test_dialogue_cannot_open_without_a_question(db, make_user):
 def test_story_is_redacted_before_insert_and_raw_text_is_gone(db, make_user):
     facilitator = make_user("facilitator")
     session = factories.intake_session(db, facilitator)
-    story = intake.record_story(
+    story, created = intake.record_story(
         facilitator, session, "Bel mijn dochter op 06-12345678 of mail x@y.nl.", consent=True
     )
+    assert created
     db.session.commit()
     stored = db.session.scalar(select(Contribution.body).where(Contribution.id == story.id))
     assert stored == "Bel mijn dochter op [telefoonnummer] of mail [e-mail]."
