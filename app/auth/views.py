@@ -29,7 +29,11 @@ def login():
     if form.validate_on_submit():
         try:
             user = services.authenticate(
-                form.email.data, form.password.data, request.remote_addr or "-", _throttle()
+                form.email.data,
+                form.password.data,
+                request.remote_addr or "-",
+                _throttle(),
+                release=db.session.commit,
             )
         except services.LoginThrottled:
             user = None
