@@ -73,36 +73,35 @@ def edit_contribution(contribution_id: int):
     ), 400 if form.errors else 200
 
 
-@bp.route("/contributions/<int:contribution_id>/withdraw", methods=["POST"])
-@require_role(Role.PROFESSIONAL)
-def withdraw(contribution_id: int):
+def _act_on(contribution_id: int, action, done: str):
+    """Run a one-click service action on a contribution, then go back to it."""
     contribution = db.get_or_404(Contribution, contribution_id)
     prompt = db.get_or_404(Prompt, contribution.prompt_id)
     try:
-        services.withdraw_contribution(current_user, contribution)
+        action(current_user, contribution)
     except WijkstemError as error:
         db.session.rollback()
         flash(error.message, "error")
     else:
         db.session.commit()
-        flash(_("Your contribution has been withdrawn."), "success")
+        flash(done, "success")
     return _back_to(prompt.id, prompt.round.dialogue_id)
+
+
+@bp.route("/contributions/<int:contribution_id>/withdraw", methods=["POST"])
+@require_role(Role.PROFESSIONAL)
+def withdraw(contribution_id: int):
+    return _act_on(
+        contribution_id,
+        services.withdraw_contribution,
+        _("Your contribution has been withdrawn."),
+    )
 
 
 @bp.route("/contributions/<int:contribution_id>/endorse", methods=["POST"])
 @require_role(Role.PROFESSIONAL)
 def endorse(contribution_id: int):
-    contribution = db.get_or_404(Contribution, contribution_id)
-    prompt = db.get_or_404(Prompt, contribution.prompt_id)
-    try:
-        services.endorse(current_user, contribution)
-    except WijkstemError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Marked as recognisable."), "success")
-    return _back_to(prompt.id, prompt.round.dialogue_id)
+    return _act_on(contribution_id, services.endorse, _("Marked as recognisable."))
 
 
 def _parse_rating(statement: Statement) -> tuple[bool, int | None, str]:
