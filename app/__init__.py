@@ -79,15 +79,26 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_core(app: Flask) -> None:
-    from app import cli, main
+    from app import audit_views, cli, main
     from app.auth.views import bp as auth_bp
     from app.errors import register_error_handlers
     from app.labels import label
-    from app.registry import nav_for
+    from app.models import Role
+    from app.registry import NavItem, add_nav, nav_for
     from app.security import register_security_headers
 
     app.register_blueprint(main.bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(audit_views.bp)
+    add_nav(
+        app,
+        NavItem(
+            "audit.index",
+            _l("Audit trail"),
+            (Role.ADMIN,),
+            _l("Who decided what, and why; filter and export."),
+        ),
+    )
     register_error_handlers(app)
     register_security_headers(app)
     cli.register(app)

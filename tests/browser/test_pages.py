@@ -8,7 +8,7 @@ pytestmark = pytest.mark.browser
 
 PAGES_BY_ROLE = {
     None: ["/", "/login", "/does-not-exist"],
-    "admin@wijkstem.test": ["/dashboard", "/account/password"],
+    "admin@wijkstem.test": ["/dashboard", "/account/password", "/admin/audit/"],
     "facilitator@wijkstem.test": [
         "/dashboard",
         "/dialogues/",
