@@ -157,6 +157,8 @@ class Contribution(db.Model):
     provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # What screening found: [{"start", "end", "label", "detector"}] on `body`.
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # Why screening held it for a moderator whatever the mode (moderation.flags).
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     edited_at: Mapped[Optional[datetime]]
     reviewed_at: Mapped[Optional[datetime]]
     reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))

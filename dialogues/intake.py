@@ -159,6 +159,7 @@ def _new_story(session, text, language, consent, attributes, client_uuid) -> Con
         area_id=session.area_id,
         client_uuid=client_uuid,
         findings=[f.as_dict() for f in result.placeholders],
+        flags=result.flags,
         provenance={
             "source": "intake",
             "attributes": _clean_attributes(attributes),

@@ -220,7 +220,8 @@ def _screened(text: str) -> screening.ScreeningResult:
 
 
 def _held(dialogue: Dialogue, result: screening.ScreeningResult) -> bool:
-    return dialogue.moderation_mode == "pre" or bool(result.findings)
+    """Pre-moderation holds everything; flags and personal data hold it in any mode."""
+    return dialogue.moderation_mode == "pre" or bool(result.findings or result.flags)
 
 
 def post_contribution(
@@ -256,6 +257,7 @@ def post_contribution(
         parent_id=parent.id if parent else None,
         area_id=area.id if area else None,
         findings=[f.as_dict() for f in result.findings],
+        flags=result.flags,
         provenance={"source": "web", "dialogue_id": dialogue.id, "round_id": prompt.round_id}
         | ({"stance": stance} if stance else {}),
     )
@@ -299,6 +301,7 @@ def edit_contribution(author: User, contribution: Contribution, text: str) -> No
     result = _screened(text)
     contribution.body, contribution.body_html = result.cleaned, result.html
     contribution.findings = [f.as_dict() for f in result.findings]
+    contribution.flags = result.flags
     if _held(prompt.round.dialogue, result):
         contribution.status = Status.PENDING
     contribution.edited_at = utcnow()

@@ -6,9 +6,11 @@ def init_app(app) -> None:
 
     from app.models import Role
     from app.registry import DemoLoader, NavItem, add_demo_loader, add_nav
+    from moderation import cli
     from moderation.views import bp
 
     app.register_blueprint(bp)
+    app.cli.add_command(cli.group)
     add_nav(
         app,
         NavItem(

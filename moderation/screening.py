@@ -2,36 +2,72 @@
 
 Text in, cleaned text plus personal-data findings and a redacted version out.
 Findings are offsets into the cleaned text; the redacted text replaces each
-finding with a placeholder in the reader's language.
+finding with a placeholder in the reader's language. The detectors live in
+`moderation.pii`; this module chooses among overlapping findings and numbers
+the placeholders.
 """
 
+import html
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-from moderation import sanitize
+from moderation import flags, pii, sanitize
 
-EMAIL = "email"
-PHONE = "phone"
+EMAIL, PHONE, URL, IBAN, BSN = pii.EMAIL, pii.PHONE, pii.URL, pii.IBAN, pii.BSN
+POSTCODE, LICENCE_PLATE, DATE_OF_BIRTH = pii.POSTCODE, pii.LICENCE_PLATE, pii.DATE_OF_BIRTH
+NAME, ADDRESS = pii.NAME, pii.ADDRESS
 
 PLACEHOLDERS = {
-    "nl": {EMAIL: "[e-mail]", PHONE: "[telefoonnummer]"},
-    "en": {EMAIL: "[email address]", PHONE: "[phone number]"},
+    "nl": {
+        NAME: "[naam]",
+        ADDRESS: "[adres]",
+        PHONE: "[telefoonnummer]",
+        EMAIL: "[e-mail]",
+        POSTCODE: "[postcode]",
+        IBAN: "[iban]",
+        BSN: "[bsn]",
+        LICENCE_PLATE: "[kenteken]",
+        URL: "[url]",
+        DATE_OF_BIRTH: "[geboortedatum]",
+    },
+    "en": {
+        NAME: "[name]",
+        ADDRESS: "[address]",
+        PHONE: "[phone number]",
+        EMAIL: "[email address]",
+        POSTCODE: "[postcode]",
+        IBAN: "[iban]",
+        BSN: "[bsn]",
+        LICENCE_PLATE: "[licence plate]",
+        URL: "[url]",
+        DATE_OF_BIRTH: "[date of birth]",
+    },
 }
+LABELS = tuple(PLACEHOLDERS["nl"])
 
-_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", re.I)
-_SEP = r"(?: ?[.\-] ?| )?"
-_PHONE_RE = re.compile(
-    r"(?<![\w+])(?:"
-    # international: +31 6 12345678, 0031-20-1234567, +32 (0)2 123 45 67
-    rf"(?:\+|00)\d{{2,3}}{_SEP}(?:\(0\){_SEP})?\d(?:{_SEP}\d){{6,10}}"
-    # Dutch national, ten digits: 06-12345678, 020 123 4567, (020) 1234567
-    rf"|\(0\d{{1,3}}\){_SEP}\d(?:{_SEP}\d){{5,7}}"
-    rf"|0\d(?:{_SEP}\d){{8}}"
-    r")(?![\w])"
-)
-
-DETECTORS = ((EMAIL, _EMAIL_RE), (PHONE, _PHONE_RE))
+# Per label: the kind of detector and how far a finding can be trusted. Checked
+# numbers (IBAN, BSN) are near certain; the name heuristic guesses.
+DETECTION = {
+    EMAIL: ("pattern", 0.99),
+    IBAN: ("pattern", 0.99),
+    BSN: ("pattern", 0.95),
+    PHONE: ("pattern", 0.95),
+    URL: ("pattern", 0.95),
+    POSTCODE: ("pattern", 0.9),
+    LICENCE_PLATE: ("pattern", 0.85),
+    DATE_OF_BIRTH: ("pattern", 0.8),
+    ADDRESS: ("heuristic", 0.8),
+    NAME: ("heuristic", 0.7),
+}
+# Punctuation inside these does not make another value: 06-12345678 is 06 12345678.
+_COMPACTED = frozenset({PHONE, IBAN, BSN, POSTCODE, LICENCE_PLATE})
+_MARKUP_RE = re.compile(r"<[^>]*>|&#?\w+;")
+_TAG_RE = re.compile(r"<[^>]*>")
+_INLINE_TAG_RE = re.compile(r"</?(?:a|b|i|em|strong)\b", re.I)
+_LINK_TAG_RE = re.compile(r"<a\b[^>]*>", re.I)
+_HREF_RE = re.compile(r"\s+href=\"([^\"]*)\"")
 
 
 @dataclass(frozen=True)
@@ -62,32 +98,121 @@ class ScreeningResult:
     # For formatted input: the cleaned markup, and the same with placeholders.
     html: Optional[str] = None
     redacted_html: Optional[str] = None
+    # Reasons to hold the text for a moderator whatever the mode (moderation.flags).
+    flags: list[str] = field(default_factory=list)
 
 
-def detect(text: str) -> list[Finding]:
-    """Return non-overlapping findings, earliest first; e-mail wins over phone."""
-    found: list[Finding] = []
-    for label, pattern in DETECTORS:
-        for match in pattern.finditer(text):
-            if not any(f.start < match.end() and match.start() < f.end for f in found):
-                found.append(Finding(match.start(), match.end(), label))
-    return sorted(found, key=lambda f: f.start)
+def detect(text: str, language: str = "nl") -> list[Finding]:
+    """Return non-overlapping findings, earliest first.
+
+    Of overlapping spans an e-mail address wins (it contains what looks like a
+    URL or a number), then the longest. Every language gets every detector:
+    `language` is where a recogniser for one language will plug in.
+    """
+    spans = [span for detector in pii.DETECTORS for span in detector(text)]
+    spans.sort(key=lambda span: (span[2] != EMAIL, span[0] - span[1], span[0]))
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, label in spans:
+        if all(end <= s or e <= start for s, e, _ in chosen):
+            chosen.append((start, end, label))
+    return [Finding(s, e, label, *DETECTION[label]) for s, e, label in sorted(chosen)]
+
+
+def _key(label: str, value: str) -> tuple[str, str]:
+    value = re.sub(r"\s+", "", value).casefold()
+    return label, re.sub(r"[-.()/]", "", value) if label in _COMPACTED else value
+
+
+def placeholder_words(values: Iterable[tuple[str, str]], language: str) -> dict:
+    """Map each (label, value) to its placeholder: one per distinct value within a text.
+
+    A label with one distinct value gets the plain placeholder (`[naam]`); with
+    more, they are numbered in order of appearance (`[naam 1]`, `[naam 2]`).
+    """
+    words = PLACEHOLDERS.get((language or "")[:2].lower(), PLACEHOLDERS["en"])
+    distinct: dict[str, list[tuple[str, str]]] = {}
+    for label, value in values:
+        keys = distinct.setdefault(label, [])
+        if _key(label, value) not in keys:
+            keys.append(_key(label, value))
+    numbered = {}
+    for label, keys in distinct.items():
+        word = words.get(label, f"[{label}]")
+        for number, key in enumerate(keys, start=1):
+            numbered[key] = word if len(keys) == 1 else f"{word[:-1]} {number}]"
+    return numbered
+
+
+def _replace(text: str, spans: list[tuple[int, int, str]]) -> str:
+    parts, position = [], 0
+    for start, end, word in spans:
+        parts += [text[position:start], word]
+        position = end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def redact(text: str, findings: list[Finding], language: str) -> tuple[str, list[Finding]]:
     """Replace each finding by its placeholder; also return where the placeholders ended up."""
-    words = PLACEHOLDERS.get(language, PLACEHOLDERS["en"])
-    parts, moved, position, length = [], [], 0, 0
-    for finding in findings:
-        before = text[position : finding.start]
-        word = words[finding.label]
-        parts += [before, word]
-        length += len(before)
-        moved.append(replace(finding, start=length, end=length + len(word)))
-        length += len(word)
-        position = finding.end
-    parts.append(text[position:])
-    return "".join(parts), moved
+    values = [(f.label, text[f.start : f.end]) for f in findings]
+    words = placeholder_words(values, language)
+    spans, moved, shift = [], [], 0
+    for finding, value in zip(findings, values, strict=True):
+        word = words[_key(*value)]
+        spans.append((finding.start, finding.end, word))
+        moved.append(
+            replace(finding, start=finding.start + shift, end=finding.start + shift + len(word))
+        )
+        shift += len(word) - (finding.end - finding.start)
+    return _replace(text, spans), moved
+
+
+def _markup_text(markup: str) -> tuple[str, list[tuple[int, int]]]:
+    """The text that `markup` shows, and for each of its characters where it comes from.
+
+    Inline tags show nothing, other tags a line break, entities their character.
+    """
+    chars: list[str] = []
+    places: list[tuple[int, int]] = []
+    position = 0
+    for match in [*_MARKUP_RE.finditer(markup), None]:
+        stop = match.start() if match else len(markup)
+        chars += markup[position:stop]
+        places += [(i, i + 1) for i in range(position, stop)]
+        if match is None:
+            break
+        token = match.group()
+        shown = "" if _INLINE_TAG_RE.match(token) else "\n" if token[0] == "<" else token
+        shown = html.unescape(shown)
+        chars += shown
+        places += [match.span()] * len(shown)
+        position = match.end()
+    return "".join(chars), places
+
+
+def _redact_markup(markup: str, values: list[tuple[str, str]], language: str) -> str:
+    """Put placeholders in the cleaned markup, numbered as in the plain text.
+
+    Tags inside a finding are kept so the markup stays balanced; links whose
+    address holds personal data lose the address.
+    """
+    text, places = _markup_text(markup)
+    found = detect(text, language)
+    found_values = [(f.label, text[f.start : f.end]) for f in found]
+    words = placeholder_words(values + found_values, language)
+    spans = []
+    for finding, value in zip(found, found_values, strict=True):
+        start, end = places[finding.start][0], places[finding.end - 1][1]
+        kept = "".join(_TAG_RE.findall(markup, start, end))
+        spans.append((start, end, words[_key(*value)] + kept))
+    return _LINK_TAG_RE.sub(lambda tag: _scrub_link(tag.group(), language), _replace(markup, spans))
+
+
+def _scrub_link(tag: str, language: str) -> str:
+    href = _HREF_RE.search(tag)
+    if href and detect(html.unescape(href.group(1)), language):
+        return tag.replace(href.group(), "")
+    return tag
 
 
 def screen(text: str, language: str = "nl", *, formatted: bool = False) -> ScreeningResult:
@@ -98,7 +223,18 @@ def screen(text: str, language: str = "nl", *, formatted: bool = False) -> Scree
     """
     markup = sanitize.clean(sanitize.paragraphs(text)) if formatted else None
     cleaned = sanitize.plain_text(markup if markup is not None else text)
-    findings = detect(cleaned)
+    findings = detect(cleaned, language)
     redacted, placeholders = redact(cleaned, findings, language)
-    redacted_html = redact(markup, detect(markup), language)[0] if markup is not None else None
-    return ScreeningResult(cleaned, redacted, findings, placeholders, markup, redacted_html)
+    redacted_html = None
+    if markup is not None:
+        values = [(f.label, cleaned[f.start : f.end]) for f in findings]
+        redacted_html = _redact_markup(markup, values, language)
+    return ScreeningResult(
+        cleaned,
+        redacted,
+        findings,
+        placeholders,
+        markup,
+        redacted_html,
+        flags.flags(cleaned, language),
+    )

@@ -12,12 +12,15 @@ from app.models import Contribution, Role, Status, User, utcnow
 from moderation import screening
 
 
-def queue(channel: Optional[str] = None) -> list[Contribution]:
-    """Waiting contributions, oldest first."""
+def queue(channel: Optional[str] = None, flag: Optional[str] = None) -> list[Contribution]:
+    """Waiting contributions, oldest first; `flag` "any" keeps the flagged ones."""
     query = select(Contribution).where(Contribution.status == Status.PENDING)
     if channel:
         query = query.where(Contribution.channel == channel)
-    return list(db.session.scalars(query.order_by(Contribution.created_at, Contribution.id)))
+    found = db.session.scalars(query.order_by(Contribution.created_at, Contribution.id))
+    if flag == "any":
+        return [c for c in found if c.flags]
+    return [c for c in found if flag in c.flags] if flag else list(found)
 
 
 def _decide(moderator: User, contribution: Contribution, status: str) -> None:

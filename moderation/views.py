@@ -7,7 +7,7 @@ from app.errors import WijkstemError
 from app.extensions import db
 from app.models import Contribution, Role
 from app.security import require_role
-from moderation import services
+from moderation import flags, services
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation", template_folder="templates")
 
@@ -31,10 +31,13 @@ def highlighted(contribution: Contribution) -> Markup:
 @require_role(Role.MODERATOR)
 def queue():
     channel = request.args.get("channel") or None
+    flag = request.args.get("flag") or None
     return render_template(
         "moderation/queue.html",
-        items=services.queue(channel),
+        items=services.queue(channel, flag),
         channel=channel,
+        flag=flag,
+        flag_codes=flags.ALL,
         highlighted=highlighted,
     )
 
@@ -57,4 +60,6 @@ def decide(contribution_id: int):
     else:
         db.session.commit()
         flash(_("Decision saved."), "success")
-    return redirect(url_for(".queue", channel=request.args.get("channel")))
+    return redirect(
+        url_for(".queue", channel=request.args.get("channel"), flag=request.args.get("flag"))
+    )

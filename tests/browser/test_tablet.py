@@ -228,13 +228,14 @@ def test_preview_redacts_online_lets_the_facilitator_remove_more_and_warns_offli
     _open_tablet(page)
     _unlock(page)
     marker = f"preview-{uuid4().hex[:10]}"
-    _preview(page, f"Bel de buurtwerker op 06-12345678, zei mevrouw Jansen ({marker}).")
+    # "Jansen van hiernaast" has no title before it, so screening leaves it to the facilitator.
+    _preview(page, f"Bel de buurtwerker op 06-12345678, zei Jansen van hiernaast ({marker}).")
     preview = page.locator("#preview-text")
     expect(preview.locator("mark.finding")).to_have_text("[telefoonnummer]")
     expect(preview).not_to_contain_text("06-12345678")
     expect(page.locator("#preview-offline")).to_be_hidden()
 
-    assert page.evaluate(SELECT_IN_PREVIEW, "mevrouw Jansen")
+    assert page.evaluate(SELECT_IN_PREVIEW, "Jansen van hiernaast")
     page.click("#remove-selection")
     removed = page.locator("body").get_attribute("data-msg-removed")
     expect(preview).not_to_contain_text("Jansen")

@@ -95,7 +95,9 @@ def test_contributions_since_the_previous_visit_are_marked_new_once(db, client, 
     login(reader)
     url = f"/dialogues/{dialogue.id}"
     assert new_badges(client.get(url).get_data(as_text=True)) == []
-    later = services.post_contribution(make_user("professional"), prompt, "Iets nieuws.")
+    later = services.post_contribution(
+        make_user("professional"), prompt, "Iets nieuws over de speeltuin in de wijk."
+    )
     db.session.commit()
     page = client.get(url).get_data(as_text=True)
     assert f'id="contribution-{earlier.id}"' in page

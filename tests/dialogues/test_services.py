@@ -87,3 +87,13 @@ def test_story_needs_consent_text_and_the_right_facilitator(db, make_user):
     session.status = "closed"
     with pytest.raises(Conflict):
         intake.record_story(facilitator, session, "Iets", consent=True)
+
+
+def test_a_flagged_contribution_is_held_even_under_post_moderation(db, make_user):
+    facilitator, author = make_user("facilitator"), make_user("professional")
+    _, prompt = factories.open_dialogue(db, facilitator, mode="post")
+    held = services.post_contribution(
+        author, prompt, "DIT IS ECHT EEN SCHANDE VOOR DE HELE BUURT HIER"
+    )
+    assert held.status == "pending"
+    assert held.flags == ["all_caps"]

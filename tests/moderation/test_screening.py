@@ -29,7 +29,6 @@ def test_phone_numbers_are_found(number):
     "text",
     [
         "In 2023 kwamen 1234 mensen.",
-        "Postcode 3521 AB",
         "Datum 2024-10-12",
         "Bedrag 1.250.000 euro",
         "Jaren 1990 tot 2010",
@@ -37,6 +36,10 @@ def test_phone_numbers_are_found(number):
 )
 def test_numbers_that_are_not_phone_numbers_survive(text):
     assert screening.screen(text).findings == []
+
+
+def test_a_postcode_is_a_postcode_not_a_phone_number():
+    assert [f.label for f in screening.screen("Postcode 3521 AB").findings] == ["postcode"]
 
 
 def test_email_found_and_redacted_in_reader_language():

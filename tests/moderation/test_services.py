@@ -60,3 +60,15 @@ def test_audit_events_cannot_be_changed(db, make_user, pending):
     event.reason = "rewritten"
     with pytest.raises(RuntimeError, match="append-only"):
         db.session.flush()
+
+
+def test_queue_filters_by_flag_and_shows_the_reasons(db, client, make_user, login, pending):
+    pending[0].flags = ["abuse"]
+    db.session.commit()
+    assert services.queue(flag="abuse") == [pending[0]]
+    assert pending[1] in services.queue(flag="any")  # "Tweede." is very short
+    assert services.queue(flag="all_caps") == []
+    login(make_user("moderator"))
+    page = client.get("/moderation/?flag=abuse").get_data(as_text=True)
+    assert f"#{pending[0].id}" in page and f"#{pending[1].id}" not in page
+    assert 'class="notice"' in page
