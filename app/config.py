@@ -23,3 +23,5 @@ class Defaults:
     LOGIN_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     SQLITE_BUSY_TIMEOUT_MS = 15000
+    # A published contribution reported this many times is hidden until a moderator reviews it.
+    REPORTS_TO_HIDE = 3

@@ -30,6 +30,7 @@ LABELS = {
     "url": _l("web address"),
     "date_of_birth": _l("date of birth"),
     "withdrawn": _l("withdrawn"),
+    "hidden": _l("hidden until reviewed"),
     "invite": _l("invited professionals only"),
     "all": _l("every professional"),
     "upcoming": _l("not yet open"),

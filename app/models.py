@@ -40,6 +40,8 @@ class Status:
     APPROVED = "approved"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+    # Published, then taken down (after reports or by a moderator) until reviewed.
+    HIDDEN = "hidden"
 
 
 # Professional roles in area-based work (see the domain notes); a participant picks one.

@@ -6,7 +6,7 @@ def init_app(app) -> None:
 
     from app.models import Role
     from app.registry import DemoLoader, NavItem, add_demo_loader, add_nav
-    from moderation import cli
+    from moderation import cli, models  # noqa: F401 - models register their tables
     from moderation.views import bp
 
     app.register_blueprint(bp)

@@ -4,17 +4,21 @@ from typing import Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit
 from app.errors import Conflict, InvalidInput, NotAllowed
 from app.extensions import db
 from app.models import Contribution, Role, Status, User, utcnow
 from moderation import screening
+from moderation.models import Report
+
+REVIEWABLE = (Status.PENDING, Status.HIDDEN)
 
 
 def queue(channel: Optional[str] = None, flag: Optional[str] = None) -> list[Contribution]:
-    """Waiting contributions, oldest first; `flag` "any" keeps the flagged ones."""
-    query = select(Contribution).where(Contribution.status == Status.PENDING)
+    """Waiting and hidden contributions, oldest first; `flag` "any" keeps the flagged ones."""
+    query = select(Contribution).where(Contribution.status.in_(REVIEWABLE))
     if channel:
         query = query.where(Contribution.channel == channel)
     found = db.session.scalars(query.order_by(Contribution.created_at, Contribution.id))
@@ -26,7 +30,7 @@ def queue(channel: Optional[str] = None, flag: Optional[str] = None) -> list[Con
 def _decide(moderator: User, contribution: Contribution, status: str) -> None:
     if not moderator.has_role(Role.MODERATOR):
         raise NotAllowed(_("Only moderators decide on contributions."))
-    if contribution.status != Status.PENDING:
+    if contribution.status not in REVIEWABLE:
         raise Conflict(_("Another moderator has already decided on this contribution."))
     contribution.status = status
     contribution.reviewed_at = utcnow()
@@ -65,3 +69,37 @@ def approve_demo_items(moderator: User) -> int:
             approve(moderator, contribution)
             count += 1
     return count
+
+
+def report(reporter: User, contribution: Contribution, reason: str, hide_after: int) -> bool:
+    """Record a professional's report; hide the contribution at `hide_after` reports.
+
+    Returns whether this report hid it.
+    """
+    reason = (reason or "").strip()
+    if not reporter.has_role(Role.PROFESSIONAL) or contribution.author_id == reporter.id:
+        raise NotAllowed(_("You can report published contributions of others."))
+    if contribution.status != Status.APPROVED:
+        raise Conflict(_("This contribution is already being reviewed."))
+    if not reason:
+        raise InvalidInput(_("Say what is wrong, so the moderator can judge it."))
+    try:
+        with db.session.begin_nested():
+            db.session.add(
+                Report(
+                    contribution_id=contribution.id, reporter_id=reporter.id, reason=reason[:1000]
+                )
+            )
+    except IntegrityError as error:
+        raise Conflict(_("You have already reported this contribution.")) from error
+    audit.record(reporter, "moderation.report", contribution, reason=reason[:1000])
+    if len(reports_on(contribution)) < hide_after:
+        return False
+    contribution.status = Status.HIDDEN
+    audit.record(None, "moderation.auto_hide", contribution, reports=hide_after)
+    return True
+
+
+def reports_on(contribution: Contribution) -> list[Report]:
+    query = select(Report).where(Report.contribution_id == contribution.id)
+    return list(db.session.scalars(query.order_by(Report.created_at)))

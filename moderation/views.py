@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -6,7 +6,7 @@ from markupsafe import Markup, escape
 from app.errors import WijkstemError
 from app.extensions import db
 from app.models import Contribution, Role
-from app.security import require_role
+from app.security import require_role, safe_next
 from moderation import flags, services
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation", template_folder="templates")
@@ -38,6 +38,7 @@ def queue():
         channel=channel,
         flag=flag,
         flag_codes=flags.ALL,
+        reports_on=services.reports_on,
         highlighted=highlighted,
     )
 
@@ -63,3 +64,25 @@ def decide(contribution_id: int):
     return redirect(
         url_for(".queue", channel=request.args.get("channel"), flag=request.args.get("flag"))
     )
+
+
+@bp.route("/report/<int:contribution_id>", methods=["POST"])
+@require_role(Role.PROFESSIONAL)
+def report(contribution_id: int):
+    contribution = db.get_or_404(Contribution, contribution_id)
+    try:
+        hidden = services.report(
+            current_user,
+            contribution,
+            request.form.get("reason", ""),
+            current_app.config["REPORTS_TO_HIDE"],
+        )
+    except WijkstemError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Thank you. A moderator will look at it."), "success")
+        if hidden:
+            flash(_("The contribution is hidden until a moderator has reviewed it."), "success")
+    return redirect(safe_next(request.form.get("next"), "/"))
