@@ -166,6 +166,11 @@ class Contribution(db.Model):
     reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     # Shown to the author when a moderator rejects the contribution.
     review_reason: Mapped[Optional[str]] = mapped_column(Text)
+    # Raised by every change: a moderator deciding on a version they did not see
+    # (another moderator's decision, the author's edit) is refused.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
 
     area: Mapped[Optional[Area]] = relationship()
     author: Mapped[Optional[User]] = relationship(foreign_keys=[author_id])

@@ -27,19 +27,26 @@ def queue(channel: Optional[str] = None, flag: Optional[str] = None) -> list[Con
     return [c for c in found if flag in c.flags] if flag else list(found)
 
 
-def _decide(moderator: User, contribution: Contribution, status: str) -> None:
+def _decide(
+    moderator: User, contribution: Contribution, status: str, seen: Optional[int] = None
+) -> None:
+    """Decide, unless the item changed since the moderator saw version `seen`."""
     if not moderator.has_role(Role.MODERATOR):
         raise NotAllowed(_("Only moderators decide on contributions."))
     if contribution.status not in REVIEWABLE:
         raise Conflict(_("Another moderator has already decided on this contribution."))
+    if seen is not None and seen != contribution.version:
+        raise Conflict(_("This contribution changed while you were reading it. Look again."))
     contribution.status = status
     contribution.reviewed_at = utcnow()
     contribution.reviewed_by_id = moderator.id
 
 
-def approve(moderator: User, contribution: Contribution, *, redact: bool = False) -> None:
+def approve(
+    moderator: User, contribution: Contribution, *, redact: bool = False, seen: Optional[int] = None
+) -> None:
     """Publish; with `redact`, replace what screening found by placeholders first."""
-    _decide(moderator, contribution, Status.APPROVED)
+    _decide(moderator, contribution, Status.APPROVED, seen)
     if redact and contribution.findings:
         result = screening.screen(
             contribution.body_html or contribution.body,
@@ -52,11 +59,13 @@ def approve(moderator: User, contribution: Contribution, *, redact: bool = False
     audit.record(moderator, "moderation.approve", contribution, redacted=redact)
 
 
-def reject(moderator: User, contribution: Contribution, reason: str) -> None:
+def reject(
+    moderator: User, contribution: Contribution, reason: str, seen: Optional[int] = None
+) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Give a reason: the author will see it."))
-    _decide(moderator, contribution, Status.REJECTED)
+    _decide(moderator, contribution, Status.REJECTED, seen)
     contribution.review_reason = reason
     audit.record(moderator, "moderation.reject", contribution, reason=reason)
 

@@ -2,6 +2,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import WijkstemError
 from app.extensions import db
@@ -48,18 +49,24 @@ def queue():
 def decide(contribution_id: int):
     contribution = db.get_or_404(Contribution, contribution_id)
     decision = request.form.get("decision")
+    seen = request.form.get("version", type=int)
     try:
         if decision == "reject":
-            services.reject(current_user, contribution, request.form.get("reason", ""))
+            services.reject(current_user, contribution, request.form.get("reason", ""), seen)
         elif decision in ("approve", "approve_redacted"):
-            services.approve(current_user, contribution, redact=decision == "approve_redacted")
+            redact = decision == "approve_redacted"
+            services.approve(current_user, contribution, redact=redact, seen=seen)
         else:
             raise WijkstemError(_("Choose approve or reject."))
+        db.session.commit()
     except WijkstemError as error:
         db.session.rollback()
         flash(error.message, "error")
+    except StaleDataError:
+        # Another moderator's decision landed between our read and our write.
+        db.session.rollback()
+        flash(_("Another moderator has already decided on this contribution."), "error")
     else:
-        db.session.commit()
         flash(_("Decision saved."), "success")
     return redirect(
         url_for(".queue", channel=request.args.get("channel"), flag=request.args.get("flag"))

@@ -72,3 +72,34 @@ def test_queue_filters_by_flag_and_shows_the_reasons(db, client, make_user, logi
     page = client.get("/moderation/?flag=abuse").get_data(as_text=True)
     assert f"#{pending[0].id}" in page and f"#{pending[1].id}" not in page
     assert 'class="notice"' in page
+
+
+def test_a_decision_on_a_version_the_moderator_did_not_see_is_refused(db, make_user, pending):
+    contribution = pending[1]
+    seen = contribution.version
+    capture.edit_contribution(
+        contribution.author, contribution, "Tweede, nu met meer woorden erbij."
+    )
+    db.session.flush()
+    with pytest.raises(Conflict, match="."):
+        services.approve(make_user("moderator"), contribution, seen=seen)
+    services.approve(make_user("moderator"), contribution, seen=contribution.version)
+    assert contribution.status == "approved"
+
+
+def test_two_moderators_on_the_same_item_through_the_queue(app, db, make_user, pending):
+    first, second = app.test_client(), app.test_client()
+    for client in (first, second):
+        user = make_user("moderator")
+        client.post("/login", data={"email": user.email, "password": "correct horse battery"})
+    item = pending[1]
+    seen = item.version
+    first.post(f"/moderation/{item.id}/decide", data={"decision": "approve", "version": seen})
+    response = second.post(
+        f"/moderation/{item.id}/decide",
+        data={"decision": "reject", "reason": "Te kort", "version": seen},
+        follow_redirects=True,
+    )
+    assert "alert--error" in response.get_data(as_text=True)
+    db.session.refresh(item)
+    assert item.status == "approved"
