@@ -12,7 +12,7 @@ from dialogues import rating, services
 from dialogues.blueprint import bp, keep_form_with_error
 from dialogues.forms import ContributionForm, choices
 from dialogues.models import Prompt, Round, RoundKind, Statement
-from dialogues.views import _participant_page
+from dialogues.views import participant_page
 
 
 def _back_to(prompt_id: int, dialogue_id: int):
@@ -47,7 +47,7 @@ def contribute(prompt_id: int):
             else:
                 flash(_("Thank you. Your contribution has been published."), "success")
             return _back_to(prompt.id, dialogue.id)
-    return _participant_page(dialogue, form, failed={"prompt": prompt.id, "parent": parent_id})
+    return participant_page(dialogue, form, failed={"prompt": prompt.id, "parent": parent_id})
 
 
 @bp.route("/contributions/<int:contribution_id>/edit", methods=["GET", "POST"])

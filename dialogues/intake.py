@@ -8,7 +8,7 @@ from typing import Any, Iterable, Optional
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit
@@ -217,8 +217,3 @@ def stories_of(session: IntakeSession) -> list[Contribution]:
         .order_by(Contribution.created_at)
     )
     return list(db.session.scalars(query))
-
-
-def story_count(session: IntakeSession) -> int:
-    query = select(func.count(Contribution.id)).where(Contribution.intake_session_id == session.id)
-    return db.session.scalar(query) or 0

@@ -115,14 +115,7 @@ def accept(invitation: Invitation, user: User) -> Participation:
     if user.role != Role.PROFESSIONAL:
         raise InvalidInput(_("Invitations are for professional accounts."))
     invitation.used_at, invitation.user_id = utcnow(), user.id
-    participation = db.session.scalar(
-        select(Participation).where(
-            Participation.dialogue_id == invitation.dialogue_id, Participation.user_id == user.id
-        )
-    )
-    if participation is None:
-        participation = Participation(dialogue_id=invitation.dialogue_id, user_id=user.id)
-        db.session.add(participation)
+    participation = services.join(invitation.dialogue_id, user)
     db.session.flush()
     audit.record(user, "dialogue.join", invitation.dialogue)
     return participation

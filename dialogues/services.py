@@ -182,16 +182,22 @@ def visible_dialogues(user: User) -> list[Dialogue]:
     return list(db.session.scalars(query.where(or_(Dialogue.visibility == "all", member))))
 
 
-def record_visit(user: User, dialogue: Dialogue) -> Optional[datetime]:
-    """Note this visit; return when the participant looked before (what came since is new)."""
+def join(dialogue_id: int, user: User) -> Participation:
+    """The user's participation in the dialogue, made when there is none yet."""
     participation = db.session.scalar(
         select(Participation).where(
-            Participation.dialogue_id == dialogue.id, Participation.user_id == user.id
+            Participation.dialogue_id == dialogue_id, Participation.user_id == user.id
         )
     )
     if participation is None:
-        participation = Participation(dialogue_id=dialogue.id, user_id=user.id)
+        participation = Participation(dialogue_id=dialogue_id, user_id=user.id)
         db.session.add(participation)
+    return participation
+
+
+def record_visit(user: User, dialogue: Dialogue) -> Optional[datetime]:
+    """Note this visit; return when the participant looked before (what came since is new)."""
+    participation = join(dialogue.id, user)
     participation.previous_seen_at = participation.last_seen_at
     participation.last_seen_at = utcnow()
     db.session.flush()

@@ -63,7 +63,7 @@ def dialogue(dialogue_id: int):
     dialogue = db.get_or_404(Dialogue, dialogue_id)
     if dialogue.is_facilitated_by(current_user):
         return _manage_page(dialogue)
-    return _participant_page(dialogue)
+    return participant_page(dialogue)
 
 
 def _statement_choices(dialogue: Dialogue):
@@ -109,7 +109,7 @@ def _manage_page(dialogue: Dialogue, **forms):
     ), status
 
 
-def _participant_page(dialogue: Dialogue, form: ContributionForm | None = None, failed=None):
+def participant_page(dialogue: Dialogue, form: ContributionForm | None = None, failed=None):
     if dialogue not in services.visible_dialogues(current_user):
         abort(404)
     form = form or ContributionForm()
