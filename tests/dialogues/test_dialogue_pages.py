@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from app.models import utcnow
+from app.models import Contribution, utcnow
 from dialogues import invitations, rating, services
 from dialogues.models import Endorsement, Rating
 from tests import factories
@@ -197,3 +197,23 @@ def test_endorsing_twice_shows_an_error_and_stores_one_endorsement(db, client, m
     assert "alert--error" in second.get_data(as_text=True)
     rows = db.session.scalars(select(Endorsement)).all()
     assert [r.contribution_id for r in rows] == [contribution.id]
+
+
+def test_a_reflection_reaction_says_whether_it_agrees_or_adds_nuance(db, client, make_user, login):
+    facilitator = make_user("facilitator")
+    dialogue, _prompt = factories.open_dialogue(db, facilitator)
+    round_ = services.add_round(
+        facilitator, dialogue, "Reflectie", kind="reflection", synthesis="Vaste gezichten werken."
+    )
+    question = services.add_prompt(facilitator, round_, "Herkent u zich hierin?")
+    db.session.commit()
+    login(make_user("professional"))
+    response = client.post(
+        f"/prompts/{question.id}/contributions",
+        data={"text": "Ja, maar het hangt af van de wijk.", "area": 0, "stance": "nuance"},
+    )
+    assert response.status_code == 302
+    stored = db.session.scalar(select(Contribution).where(Contribution.prompt_id == question.id))
+    assert stored.provenance["stance"] == "nuance"
+    page = client.get(f"/dialogues/{dialogue.id}").get_data(as_text=True)
+    assert "Vaste gezichten werken." in page and 'value="nuance"' in page
