@@ -13,6 +13,7 @@ $(BIN)/activate:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(WIJKSTEM) pii prepare
 	touch $@
 
 install: $(VENV)/.installed
@@ -27,7 +28,7 @@ demo: db translations
 	$(WIJKSTEM) demo load-if-empty
 
 run: demo
-	$(WIJKSTEM) --debug run --host 127.0.0.1 --port 5000
+	WIJKSTEM_PREPARE_SCREENING=true $(WIJKSTEM) --debug run --host 127.0.0.1 --port 5000
 
 $(AXE):
 	npm install --prefix tests/browser --no-audit --no-fund --silent

@@ -23,5 +23,8 @@ class Defaults:
     LOGIN_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     SQLITE_BUSY_TIMEOUT_MS = 15000
+    # Load the personal-data finders (about 1 GB, 15 s) when the app is made, so that no
+    # request waits for them; servers set it (gunicorn --preload shares them between workers).
+    PREPARE_SCREENING = False
     # A published contribution reported this many times is hidden until a moderator reviews it.
     REPORTS_TO_HIDE = 3

@@ -9,6 +9,10 @@ def init_app(app) -> None:
     from moderation import cli, models  # noqa: F401 - models register their tables
     from moderation.views import bp
 
+    if app.config["PREPARE_SCREENING"]:
+        from moderation import screening
+
+        screening.prepare()
     app.register_blueprint(bp)
     app.cli.add_command(cli.group)
     add_nav(

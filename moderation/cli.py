@@ -28,6 +28,13 @@ def _item(line: str, line_number: int) -> tuple[object, str, str]:
     return item.get("id"), text, language
 
 
+@group.command("prepare")
+def prepare() -> None:
+    """Build deduce's lookup structures and load the name lists (about a minute the first time)."""
+    screening.prepare()
+    click.echo("Personal-data screening is ready.")
+
+
 @group.command("scan")
 def scan() -> None:
     """Read JSON lines {"id", "text", "language"?} on stdin; write one result per line, in order.

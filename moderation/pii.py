@@ -10,46 +10,29 @@ required as well.
 import re
 from datetime import date
 
+from moderation.names import PARTICLES, STREET_SUFFIXES, wordlist
+
 Span = tuple[int, int, str]
 
 EMAIL, PHONE, URL, IBAN, BSN = "email", "phone", "url", "iban", "bsn"
 POSTCODE, LICENCE_PLATE, DATE_OF_BIRTH = "postcode", "licence_plate", "date_of_birth"
-NAME, ADDRESS = "name", "address"
-
-
-def _wordlist(block: str) -> tuple[str, ...]:
-    """A block of whitespace-separated words, so that long lists stay readable."""
-    return tuple(block.split())
+ADDRESS = "address"
 
 
 # Official Dutch side codes 1-14: L a letter, 9 a digit.
-SIDECODES = _wordlist("""LL-99-99 99-99-LL 99-LL-99 LL-99-LL LL-LL-99 99-LL-LL 99-LLL-9
+SIDECODES = wordlist("""LL-99-99 99-99-LL 99-LL-99 LL-99-LL LL-LL-99 99-LL-LL 99-LLL-9
     9-LLL-99 LL-999-L L-999-LL LLL-99-L L-99-LLL 9-LL-999 999-LL-9""")
 IBAN_LENGTHS = {
     entry[:2]: int(entry[2:])
-    for entry in _wordlist("""AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 CR22
+    for entry in wordlist("""AD24 AE23 AL28 AT20 AZ28 BA20 BE16 BG22 BH22 BR29 BY28 CH21 CR22
     CY28 CZ24 DE22 DK18 DO28 EE20 EG29 ES24 FI18 FO18 FR27 GB22 GE22 GI23 GL18 GR27 GT28 HR21
     HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 LC32 LI21 LT20 LU20 LV21 MC27 MD24 ME22
     MK19 MR27 MT31 MU30 NL18 NO15 PK24 PL28 PS29 PT25 QA29 RO24 RS22 SA24 SC31 SE24 SI19 SK24
     SM27 ST25 SV28 TL23 TN24 TR26 UA29 VA22 VG24 XK20""")
 }
-STREET_SUFFIXES = _wordlist(
-    "straat laan weg plein gracht kade dijk singel steeg hof pad dreef park"
-)
-# Words that introduce a person: courtesy titles, kin, neighbours, roles (any case).
-TITLES = _wordlist("""meneer mijnheer mevrouw mevr. mevr mw. mw dhr. dhr hr. heer juffrouw
-    juf meester dokter dr. dr mr. mr mrs. mrs ms. ms mister sir madam herr frau mme monsieur
-    madame buurman buurvrouw buurjongen buurmeisje buren oom tante opa oma neef nicht zoon
-    dochter broer zus zwager schoonzus vriend vriendin man vrouw collega wijkagent agent
-    huisarts jongerenwerker opbouwwerker buurtcoach neighbour neighbor uncle aunt nephew niece
-    son daughter brother sister friend husband wife colleague officer""")
-CASED_TITLES = ("Miss",)
-PARTICLES = frozenset(
-    _wordlist("van de der den ter ten la le du da di del della dos el al ben bin ibn abu von y")
-)
-# Capitalised words that can follow a title word without being a name.
+# Capitalised words that do not belong to a street name before it (In, Naar, Gemeente).
 NOT_NAMES = frozenset(
-    _wordlist("""ik jij je hij zij ze wij we jullie u het die dat deze dit een en maar of want
+    wordlist("""ik jij je hij zij ze wij we jullie u het die dat deze dit een en maar of want
     dus toen als dan ook nog niet wel er daar hier nu al in op aan bij met voor na naar om uit
     over tot door zonder tegen sinds omdat zei zegt heeft had is was wordt werd kan kon wil
     wilde moet the a an he she i they it and but or so then also not on at by with for to from
@@ -68,7 +51,7 @@ MONTHS = {
         + ("september sept sep", "oktober october okt oct", "november nov", "december dec"),
         start=1,
     )
-    for name in _wordlist(names)
+    for name in wordlist(names)
 }
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _ORDINAL = r"(?:e|ste|de|st|nd|rd|th)?"
@@ -125,16 +108,7 @@ _STREET_RE = re.compile(
 )
 _WORD_BEFORE_RE = re.compile(r"([^\W\d_][\w'’.]*) $")
 _INITIALS_RE = re.compile(r"(?:[A-Z]\.)+")
-_NEXT_WORD_RE = re.compile(r"[ \t]+((?:[A-Z]\.)+|[^\W\d_][\w'’]*(?:-[^\W\d_][\w'’]*)*)")
-_TITLE_RE = re.compile(
-    r"(?<![\w.-])(?:(?i:"
-    + "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
-    + ")|"
-    + "|".join(CASED_TITLES)
-    + r")(?=[ \t])"
-)
 _SENTENCE_END_RE = re.compile(r"[.!?](?:\s|$)|\n\s*\n")
-_MAX_NAME_WORDS = 4
 
 
 def _finds(pattern: re.Pattern, label: str, text: str) -> list[Span]:
@@ -288,40 +262,6 @@ def _looks_like_name(token: str) -> bool:
     )
 
 
-def _name_after(text: str, position: int) -> tuple[int, int] | None:
-    """The capitalised words, with particles, from `position` on: De Vries, van der Berg."""
-    start = end = particle = None
-    cursor, count = position, 0
-    while (word := _NEXT_WORD_RE.match(text, cursor)) and count < _MAX_NAME_WORDS:
-        token, cursor = word.group(1), word.end()
-        if token.lower() in PARTICLES:
-            particle = word.start(1) if particle is None else particle
-            continue
-        if not _looks_like_name(token):
-            break
-        start = (
-            start if start is not None else (particle if particle is not None else word.start(1))
-        )
-        end, particle, count = word.end(), None, count + 1
-    return (start, end) if start is not None else None
-
-
-def names(text: str) -> list[Span]:
-    """A title or address word and a capitalised name after it: meneer Jansen, mw. El Amrani.
-
-    Later mentions of a name found that way, without the title, are found too.
-    """
-    spans = []
-    for title in _TITLE_RE.finditer(text):
-        if found := _name_after(text, title.end()):
-            spans.append((*found, NAME))
-    for name in {text[s:e] for s, e, _ in spans}:
-        for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            if not any(s <= match.start() < e for s, e, _ in spans):
-                spans.append((match.start(), match.end(), NAME))
-    return spans
-
-
 DETECTORS = (
     emails,
     urls,
@@ -332,5 +272,4 @@ DETECTORS = (
     licence_plates,
     dates_of_birth,
     addresses,
-    names,
 )

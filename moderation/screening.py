@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Optional
 
-from moderation import flags, pii, sanitize
+from moderation import deduce_adapter, flags, names, pii, sanitize
 
 EMAIL, PHONE, URL, IBAN, BSN = pii.EMAIL, pii.PHONE, pii.URL, pii.IBAN, pii.BSN
 POSTCODE, LICENCE_PLATE, DATE_OF_BIRTH = pii.POSTCODE, pii.LICENCE_PLATE, pii.DATE_OF_BIRTH
-NAME, ADDRESS = pii.NAME, pii.ADDRESS
+NAME, ADDRESS = names.NAME, pii.ADDRESS
 
 PLACEHOLDERS = {
     "nl": {
@@ -47,20 +47,21 @@ PLACEHOLDERS = {
 }
 LABELS = tuple(PLACEHOLDERS["nl"])
 
-# Per label: the kind of detector and how far a finding can be trusted. Checked
-# numbers (IBAN, BSN) are near certain; the name heuristic guesses.
-DETECTION = {
-    EMAIL: ("pattern", 0.99),
-    IBAN: ("pattern", 0.99),
-    BSN: ("pattern", 0.95),
-    PHONE: ("pattern", 0.95),
-    URL: ("pattern", 0.95),
-    POSTCODE: ("pattern", 0.9),
-    LICENCE_PLATE: ("pattern", 0.85),
-    DATE_OF_BIRTH: ("pattern", 0.8),
-    ADDRESS: ("heuristic", 0.8),
-    NAME: ("heuristic", 0.7),
+# Per label: how far a pattern finding can be trusted. Checked numbers (IBAN,
+# BSN) are near certain; a street and number is a guess from its shape.
+PATTERN_CONFIDENCE = {
+    EMAIL: 0.99,
+    IBAN: 0.99,
+    BSN: 0.95,
+    PHONE: 0.95,
+    URL: 0.95,
+    POSTCODE: 0.9,
+    LICENCE_PLATE: 0.85,
+    DATE_OF_BIRTH: 0.8,
+    ADDRESS: 0.8,
 }
+# Name and address finders: deduce's lists for Dutch, our recogniser for every language.
+LIST_CONFIDENCE = {"deduce": 0.9, "names": 0.75}
 # Punctuation inside these does not make another value: 06-12345678 is 06 12345678.
 _COMPACTED = frozenset({PHONE, IBAN, BSN, POSTCODE, LICENCE_PLATE})
 _MARKUP_RE = re.compile(r"<[^>]*>|&#?\w+;")
@@ -102,20 +103,38 @@ class ScreeningResult:
     flags: list[str] = field(default_factory=list)
 
 
+def prepare() -> None:
+    """Load what the name and address finders need, so that no story waits for it."""
+    deduce_adapter.prepare()
+    names.prepare()
+
+
 def detect(text: str, language: str = "nl") -> list[Finding]:
     """Return non-overlapping findings, earliest first.
 
     Of overlapping spans an e-mail address wins (it contains what looks like a
-    URL or a number), then the longest. Every language gets every detector:
-    `language` is where a recogniser for one language will plug in.
+    URL or a number), then the longest, then the most trusted. deduce reads
+    Dutch only; the patterns and the name recogniser read every language.
     """
-    spans = [span for detector in pii.DETECTORS for span in detector(text)]
-    spans.sort(key=lambda span: (span[2] != EMAIL, span[0] - span[1], span[0]))
-    chosen: list[tuple[int, int, str]] = []
-    for start, end, label in spans:
-        if all(end <= s or e <= start for s, e, _ in chosen):
-            chosen.append((start, end, label))
-    return [Finding(s, e, label, *DETECTION[label]) for s, e, label in sorted(chosen)]
+    found = [
+        Finding(start, end, label, "pattern", PATTERN_CONFIDENCE[label])
+        for detector in pii.DETECTORS
+        for start, end, label in detector(text)
+    ]
+    if (language or "nl")[:2].lower() == "nl":
+        found += [
+            Finding(*span, "deduce", LIST_CONFIDENCE["deduce"])
+            for span in deduce_adapter.spans(text)
+        ]
+    found += [
+        Finding(*span, "names", LIST_CONFIDENCE["names"]) for span in names.names(text, language)
+    ]
+    found.sort(key=lambda f: (f.label != EMAIL, f.start - f.end, -f.confidence, f.start))
+    chosen: list[Finding] = []
+    for finding in found:
+        if all(finding.end <= c.start or c.end <= finding.start for c in chosen):
+            chosen.append(finding)
+    return sorted(chosen, key=lambda f: f.start)
 
 
 def _key(label: str, value: str) -> tuple[str, str]:

@@ -63,13 +63,15 @@ def live_server(tmp_path_factory):
         "WIJKSTEM_DATABASE_URL": f"sqlite:///{folder / 'live.sqlite3'}",
         "WIJKSTEM_SECRET_KEY": "browser-test-secret",
         "WIJKSTEM_SESSION_COOKIE_SECURE": "false",
+        "WIJKSTEM_PREPARE_SCREENING": "true",
     }
     for command in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run([BIN / "wijkstem", *command], env=env, check=True, capture_output=True)
     port = _free_port()
     with (folder / "server.log").open("w") as log:
         process = subprocess.Popen(
-            [BIN / "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "app:create_app()"],
+            [BIN / "gunicorn", "-w", "2", "--preload", "-b", f"127.0.0.1:{port}"]
+            + ["app:create_app()"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=log,
