@@ -131,8 +131,9 @@ def is_word(word: str, language: str) -> bool:
         return True
     # A compound of two words: energiefonds, buurtbemiddeling, huurteam.
     return any(
-        word[:split] in lexicon and (word[split:] in lexicon or word[split + 1 :] in lexicon)
-        for split in range(3, len(word) - 3)
+        word[:split] in lexicon
+        and (word[split:] in lexicon or (word[split] == "s" and word[split + 1 :] in lexicon))
+        for split in range(4, len(word) - 3)
     )
 
 
@@ -197,7 +198,12 @@ def _token_score(token: str, lists: dict, language: str, initial: bool) -> float
         return -1.5  # an abbreviation: GGD, PVV
     if low in lists["first"] or all(part in lists["first"] for part in parts):
         return 0.0 if initial and is_word(low, language) else 2.0
-    known = is_word(low, language) or all(is_word(part, language) for part in parts)
+    other = "en" if language == "nl" else "nl"
+    known = (
+        is_word(low, language)
+        or all(is_word(part, language) for part in parts)
+        or (initial and is_word(low, other))  # Then, Ask: a sentence in the other language
+    )
     if low in lists["surname"]:
         return 0.0 if initial and known else 1.5
     if known:
@@ -242,13 +248,18 @@ def is_place_or_organisation(text: str, start: int, end: int) -> bool:
     )
 
 
+def _is_street(word: str) -> bool:
+    """Oudegracht, Marco Pololaan; Dijk or Laan alone is a surname."""
+    return word.endswith(STREET_SUFFIXES) and word not in STREET_SUFFIXES
+
+
 def _is_place(word: str, lists: dict) -> bool:
     """A place, street or organisation, or an adjective of a place: Zuilense, Haagse."""
     return (
         word in lists["proper"]
         or word.split("-")[0] in lists["proper"]
         or word.endswith(_COMPASS)
-        or word.endswith(STREET_SUFFIXES)
+        or _is_street(word)
         or (word.endswith("se") and word[:-2] in lists["proper"])
     )
 
@@ -273,8 +284,14 @@ def names(text: str, language: str = "nl") -> list[Span]:
         ]
         if initial and not titled and scores[0] < 0 and len(words) > 1:
             words, scores = words[1:], scores[1:]
-        if words[-1].group().lower().endswith(STREET_SUFFIXES):
+        if _is_street(words[-1].group().lower()):
             continue  # Marco Pololaan
+        if (
+            len(words) == 1
+            and text[words[0].end() : words[0].end() + 1] == "."
+            and len(words[0].group()) <= 4
+        ):
+            continue  # an abbreviation: Geb., Tel.
         while len(words) > 1 and scores[-1] < 0:  # Jan Slot van Buitenlandse Zaken
             words, scores = words[:-1], scores[:-1]
         named = any(score >= 2 for score in scores)  # a first name: Jan Zeeman

@@ -176,11 +176,11 @@ def bsn_valid(number: str) -> bool:
 
 
 def bsns(text: str) -> list[Span]:
-    """Nine digits passing the 11-proof; other shapes (8 digits, 123 456 782) need "BSN" nearby."""
+    """Nine digits passing the 11-proof; other shapes (123 456 782) need "BSN" before, nearby."""
     spans = []
     for match in _BSN_RE.finditer(text):
         bare = _BSN_BARE_RE.fullmatch(match.group())
-        if bsn_valid(match.group()) and (bare or _near(BSN_CONTEXT, text, match, 40, 0)):
+        if bsn_valid(match.group()) and (bare or _near(BSN_CONTEXT, text, match, 80, 0)):
             spans.append((match.start(), match.end(), BSN))
     return spans
 
