@@ -49,7 +49,9 @@ class CodedSegment(db.Model):
     """A code on a span of a contribution's text, by the machine or a researcher."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contribution.id"), index=True)
+    contribution_id: Mapped[int] = mapped_column(
+        ForeignKey("contribution.id", ondelete="CASCADE"), index=True
+    )
     code_key: Mapped[str] = mapped_column(String(60), index=True)
     codebook_number: Mapped[int]
     start: Mapped[int]
@@ -70,6 +72,6 @@ class CodingPass(db.Model):
     __table_args__ = (UniqueConstraint("contribution_id", "codebook_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contribution_id: Mapped[int] = mapped_column(ForeignKey("contribution.id"))
+    contribution_id: Mapped[int] = mapped_column(ForeignKey("contribution.id", ondelete="CASCADE"))
     codebook_number: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -28,3 +28,20 @@ class Defaults:
     PREPARE_SCREENING = False
     # A published contribution reported this many times is hidden until a moderator reviews it.
     REPORTS_TO_HIDE = 3
+    # Personal data of a dialogue is kept this many days after its last round
+    # closes, of an intake session after it was created; organisers can choose
+    # another date. `wijkstem retention apply` removes it afterwards.
+    RETENTION_DEFAULT_DAYS = 365
+    # Whom to ask about personal data, shown on the privacy page (an address or a name).
+    PRIVACY_CONTACT = ""
+    # Reasons a moderator can pick when rejecting: English, translated where they are
+    # shown (app.labels). An instance may list its own in instance/config.py, shown as given.
+    MODERATION_REJECT_REASONS = (
+        "Contains personal data",
+        "Abusive or offensive",
+        "Off topic",
+        "Advertising or spam",
+        "Duplicate",
+    )
+    # Recently published contributions per page in the moderation queue.
+    MODERATION_PAGE_SIZE = 20

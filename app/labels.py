@@ -51,6 +51,14 @@ LABELS = {
     "repeated_text": _l("repeated text"),
     "very_short": _l("very short"),
     "very_long": _l("very long"),
+    # What a moderator removes by hand that has no label of its own (moderation.redaction).
+    "other": _l("other"),
+    # Reasons for rejecting (MODERATION_REJECT_REASONS): the English text is the code.
+    "Contains personal data": _l("Contains personal data"),
+    "Abusive or offensive": _l("Abusive or offensive"),
+    "Off topic": _l("Off topic"),
+    "Advertising or spam": _l("Advertising or spam"),
+    "Duplicate": _l("Duplicate"),
     # Intake attributes (dialogues.intake).
     "alleenstaand": _l("living alone"),
     "samenwonend": _l("living together"),

@@ -1,6 +1,7 @@
-"""Start page, dashboard, language switch and health check."""
+"""Start page, dashboard, privacy statement, language switch and health check."""
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, session
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
@@ -20,6 +21,18 @@ def index():
 @login_required
 def dashboard():
     return render_template("dashboard.html", items=nav_for(current_user))
+
+
+@bp.route("/privacy")
+def privacy():
+    """The privacy statement is prose, so each language has its own template."""
+    language = "en" if str(get_locale()) == "en" else "nl"
+    return render_template(
+        f"privacy_{language}.html",
+        days=current_app.config["RETENTION_DEFAULT_DAYS"],
+        contact=current_app.config["PRIVACY_CONTACT"],
+        window=current_app.config["LOGIN_FAILURE_WINDOW"],
+    )
 
 
 @bp.route("/language/<code>", methods=["POST"])

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any, Optional
 
+from flask_babel import gettext as _
 from flask_login import UserMixin
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -104,6 +105,9 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[Optional[datetime]]
+    # Set when the person's data was erased (on request or after retention);
+    # the row stays so that contributions keep pointing at "a former participant".
+    erased_at: Mapped[Optional[datetime]]
 
     areas: Mapped[list["Area"]] = relationship(secondary=user_area, order_by="Area.name")
 
@@ -112,7 +116,13 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
+
+    @property
     def public_name(self) -> str:
+        if self.is_erased:
+            return _("Former participant")
         return self.display_name if self.show_real_name and self.display_name else self.pseudonym
 
     def get_id(self) -> str:
@@ -155,7 +165,10 @@ class Contribution(db.Model):
     author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     prompt_id: Mapped[Optional[int]] = mapped_column(ForeignKey("prompt.id"))
     intake_session_id: Mapped[Optional[int]] = mapped_column(ForeignKey("intake_session.id"))
-    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("contribution.id"))
+    # A reply outlives a parent its author deleted.
+    parent_id: Mapped[Optional[int]] = mapped_column(
+        ForeignKey("contribution.id", ondelete="SET NULL")
+    )
     provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     # What screening found: [{"start", "end", "label", "detector"}] on `body`.
     findings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)

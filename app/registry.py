@@ -22,7 +22,7 @@ class DemoLoader:
 
 
 def _registry(app: Flask) -> dict:
-    return app.extensions.setdefault("wijkstem", {"nav": [], "demo": []})
+    return app.extensions.setdefault("wijkstem", {"nav": [], "demo": [], "erase": []})
 
 
 def add_nav(app: Flask, item: NavItem) -> None:
@@ -31,6 +31,15 @@ def add_nav(app: Flask, item: NavItem) -> None:
 
 def add_demo_loader(app: Flask, loader: DemoLoader) -> None:
     _registry(app)["demo"].append(loader)
+
+
+def add_erasure_hook(app: Flask, hook: Callable[[object], None]) -> None:
+    """Let a package remove what it keeps about a person whose account is erased."""
+    _registry(app)["erase"].append(hook)
+
+
+def erasure_hooks() -> list[Callable[[object], None]]:
+    return list(_registry(current_app)["erase"])
 
 
 def nav_for(user) -> list[NavItem]:

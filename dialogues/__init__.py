@@ -5,7 +5,7 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from app.models import Role
-    from app.registry import DemoLoader, NavItem, add_demo_loader, add_nav
+    from app.registry import DemoLoader, NavItem, add_demo_loader, add_erasure_hook, add_nav
 
     # Importing the view modules registers their routes; models register their tables.
     from dialogues import (  # noqa: F401
@@ -16,12 +16,15 @@ def init_app(app) -> None:
         intake_views,
         invitation_views,
         models,
+        retention,
         views,
     )
     from dialogues.blueprint import bp
 
     app.register_blueprint(bp)
     app.cli.add_command(cli.group)
+    app.cli.add_command(cli.retention_group)
+    add_erasure_hook(app, retention.forget_person)
     add_nav(
         app,
         NavItem(

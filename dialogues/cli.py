@@ -1,4 +1,4 @@
-"""`wijkstem dialogues ...`: bring in material gathered outside Wijkstem."""
+"""`wijkstem dialogues ...`: bring in material gathered outside Wijkstem; `wijkstem retention`."""
 
 import csv
 from datetime import timedelta
@@ -9,7 +9,7 @@ import click
 
 from app.errors import WijkstemError
 from app.extensions import db
-from dialogues import importing, invitations
+from dialogues import importing, invitations, retention
 from dialogues.models import Round
 
 group = click.Group("dialogues", help="Dialogues and rating rounds.")
@@ -72,3 +72,55 @@ def send_reminders(hours: int, base_url: str) -> None:
         reminded, sent = invitations.send_reminders(round_.dialogue.facilitator, round_, link)
         db.session.commit()
         click.echo(f"Round {round_.id}: {reminded} reminded, {sent} by e-mail.")
+
+
+retention_group = click.Group("retention", help="Personal data past its retention date.")
+
+
+@retention_group.command("apply")
+@click.option("--dry-run", is_flag=True, help="Show what would be removed; change nothing.")
+@click.option(
+    "--today",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Act as on this day (YYYY-MM-DD) instead of today.",
+)
+def apply_retention(dry_run: bool, day) -> None:
+    """Remove the personal data of dialogues and intake sessions past their date (run daily).
+
+    Contributions, stories and ratings stay, anonymised. Each dialogue and
+    session is cleared once; a second run finds nothing to do.
+    """
+    report = retention.apply(day.date() if day else retention.today(), dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    for line in _report_lines(report):
+        click.echo(line)
+
+
+def _report_lines(report: retention.Report) -> list[str]:
+    verb = "Would clear" if report.dry_run else "Cleared"
+    lines = [f'{verb} {c.kind} {c.id} "{c.name}": {_removed(c)}.' for c in report.cleared]
+    lines += [
+        f'Skipped dialogue {d.id} "{d.title}": past its retention date '
+        f"({retention.until(d).isoformat()}), but a round is still open or to come."
+        for d in report.running
+    ]
+    if not report.cleared:
+        lines.append(
+            f"Nothing to clear on {report.day.isoformat()}: nothing past its retention date "
+            "still holds personal data."
+        )
+    if report.dry_run:
+        lines.append("Dry run: nothing was changed.")
+    return lines
+
+
+def _removed(clearing: retention.Clearing) -> str:
+    if clearing.kind == "dialogue":
+        return f"{clearing.invitations} invitation(s), {clearing.accounts} participant account(s)"
+    found = (("the note", clearing.note), ("the PIN", clearing.pin))
+    parts = [part for part, present in found if present]
+    return (" and ".join(parts) or "no note or PIN") + "; session closed"

@@ -74,6 +74,11 @@ class DialogueForm(FlaskForm):
         ),
         default="pre",
     )
+    retention_until = DateField(_l("Keep personal data until"), validators=[Optional()])
+
+
+class RetentionForm(FlaskForm):
+    retention_until = DateField(_l("Keep personal data until"), validators=[Optional()])
 
 
 class RoundForm(FlaskForm):
@@ -140,6 +145,7 @@ class IntakeSessionForm(FlaskForm):
         validators=[DataRequired(), Regexp(r"^\d{4,8}$", message=_l("Use 4 to 8 digits."))],
         render_kw={"inputmode": "numeric", "autocomplete": "off"},
     )
+    retention_until = DateField(_l("Keep personal data until"), validators=[Optional()])
 
 
 class NoteForm(FlaskForm):

@@ -1,6 +1,7 @@
 """Pages for facilitators running intake sessions in community centres."""
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -10,8 +11,16 @@ from app.labels import label
 from app.models import Area, Role
 from app.security import require_role
 from dialogues import intake as stories
+from dialogues import retention
 from dialogues.blueprint import all_areas, bp, keep_form_with_error
-from dialogues.forms import LANGUAGE_CHOICES, IntakeSessionForm, NoteForm, StoryForm, choices
+from dialogues.forms import (
+    LANGUAGE_CHOICES,
+    IntakeSessionForm,
+    NoteForm,
+    RetentionForm,
+    StoryForm,
+    choices,
+)
 from dialogues.models import IntakeSession
 
 
@@ -30,6 +39,7 @@ def new_intake():
     form.area.choices = choices((a.id, a.name) for a in all_areas())
     if request.method == "GET":
         form.prompts.data = "\n".join(stories.DEFAULT_PROMPTS)
+        form.retention_until.data = retention.today() + retention.period()
     if form.validate_on_submit():
         try:
             session = stories.create_intake_session(
@@ -41,28 +51,40 @@ def new_intake():
                 (form.prompts.data or "").splitlines(),
                 pin=form.pin.data,
             )
+            retention.set_until(current_user, session, form.retention_until.data)
         except WijkstemError as error:
             keep_form_with_error(form, error)
         else:
             db.session.commit()
             flash(_("Intake session created."), "success")
             return redirect(url_for(".intake", session_id=session.id))
-    return render_template("dialogues/intake_new.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "dialogues/intake_new.html", form=form, days=retention.period().days
+    ), 400 if form.errors else 200
 
 
-def _intake_page(session: IntakeSession, form: StoryForm, note_form: NoteForm | None = None):
+def _intake_page(
+    session: IntakeSession,
+    form: StoryForm,
+    note_form: NoteForm | None = None,
+    retention_form: RetentionForm | None = None,
+):
     if not session.is_run_by(current_user):
         abort(403)
+    retention_form = retention_form or RetentionForm(retention_until=retention.until(session))
     return render_template(
         "dialogues/intake.html",
         session=session,
         form=form,
         note_form=note_form or NoteForm(note=session.note),
+        retention_form=retention_form,
+        retention_until=retention.until(session),
+        retention_days=retention.period().days,
         stories=stories.stories_of(session),
         summary=stories.summary(session),
         attribute_labels=stories.ATTRIBUTE_LABELS,
         small_cell=stories.SMALL_CELL,
-    ), 400 if form.errors else 200
+    ), 400 if form.errors or retention_form.errors else 200
 
 
 @bp.route("/intake/<int:session_id>")
@@ -136,6 +158,24 @@ def save_note(session_id: int):
         flash(_("Session note saved."), "success")
         return redirect(url_for(".intake", session_id=session.id, _anchor="note"))
     return _intake_page(session, StoryForm(formdata=None), form)
+
+
+@bp.route("/intake/<int:session_id>/retention", methods=["POST"])
+@require_role(Role.FACILITATOR)
+def set_intake_retention(session_id: int):
+    session = _run_by_me(session_id)
+    form = RetentionForm()
+    if form.validate_on_submit():
+        try:
+            retention.set_until(current_user, session, form.retention_until.data)
+        except WijkstemError as error:
+            keep_form_with_error(form, error, "retention_until")
+        else:
+            db.session.commit()
+            day = format_date(session.retention_until, "long")
+            flash(_("Personal data is kept until %(day)s.", day=day), "success")
+            return redirect(url_for(".intake", session_id=session.id, _anchor="retention"))
+    return _intake_page(session, StoryForm(formdata=None), retention_form=form)
 
 
 @bp.route("/intake/<int:session_id>/tablet")

@@ -41,6 +41,10 @@ class Dialogue(db.Model):
     min_group_size: Mapped[int] = mapped_column(default=5)
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # After this day `wijkstem retention apply` removes the personal data
+    # (dialogues.retention); None: the default period after the last round closes.
+    retention_until: Mapped[Optional[date]]
+    retention_applied_at: Mapped[Optional[datetime]]
 
     facilitator: Mapped[User] = relationship()
     areas: Mapped[list[Area]] = relationship(secondary=dialogue_area, order_by=Area.name)
@@ -223,6 +227,9 @@ class IntakeSession(db.Model):
     key_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     # What happened and who came: kept apart from the stories.
     note: Mapped[str] = mapped_column(Text, default="")
+    # After this day the note and PIN are removed; None: the default period after creation.
+    retention_until: Mapped[Optional[date]]
+    retention_applied_at: Mapped[Optional[datetime]]
 
     area: Mapped[Area] = relationship()
     facilitator: Mapped[User] = relationship()

@@ -1,6 +1,7 @@
 """Dialogue pages for facilitators and professionals; each view parses, calls a service, commits."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -10,13 +11,14 @@ from app.extensions import db
 from app.labels import label
 from app.models import Area, Contribution, Role, Status, as_utc
 from app.security import require_role
-from dialogues import rating, services
+from dialogues import rating, retention, services
 from dialogues.blueprint import all_areas, bp, keep_form_with_error, local_to_utc
 from dialogues.forms import (
     ConsensusForm,
     ContributionForm,
     DialogueForm,
     PromptForm,
+    RetentionForm,
     RoundForm,
     StatementForm,
     choices,
@@ -37,6 +39,8 @@ def index():
 def new_dialogue():
     form = DialogueForm()
     form.areas.choices = choices((a.id, a.name) for a in all_areas())
+    if request.method == "GET":
+        form.retention_until.data = retention.today() + retention.period()
     if form.validate_on_submit():
         chosen = [db.session.get(Area, i) for i in form.areas.data]
         try:
@@ -48,13 +52,16 @@ def new_dialogue():
                 form.moderation_mode.data,
                 form.visibility.data,
             )
+            retention.set_until(current_user, dialogue, form.retention_until.data)
         except WijkstemError as error:
             keep_form_with_error(form, error)
         else:
             db.session.commit()
             flash(_("Dialogue created. Add a round and a question."), "success")
             return redirect(url_for(".dialogue", dialogue_id=dialogue.id))
-    return render_template("dialogues/new.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "dialogues/new.html", form=form, days=retention.period().days
+    ), 400 if form.errors else 200
 
 
 @bp.route("/dialogues/<int:dialogue_id>")
@@ -96,7 +103,11 @@ def _manage_page(dialogue: Dialogue, **forms):
         iqr=dialogue.consensus_iqr,
         group=dialogue.min_group_size,
     )
-    status = 400 if any(f.errors for f in (round_form, statement_form, consensus_form)) else 200
+    retention_form = forms.get("retention_form") or RetentionForm(
+        retention_until=retention.until(dialogue)
+    )
+    all_forms = (round_form, statement_form, consensus_form, retention_form)
+    status = 400 if any(f.errors for f in all_forms) else 200
     return render_template(
         "dialogues/manage.html",
         dialogue=dialogue,
@@ -104,6 +115,9 @@ def _manage_page(dialogue: Dialogue, **forms):
         prompt_form=forms.get("prompt_form") or PromptForm(),
         statement_form=statement_form,
         consensus_form=consensus_form,
+        retention_form=retention_form,
+        retention_until=retention.until(dialogue),
+        retention_days=retention.period().days,
         failed_round=forms.get("failed_round"),
         round_state=services.round_state,
     ), status
@@ -148,6 +162,7 @@ def add_round(dialogue_id: int):
     form.highlighted.choices = _statement_choices(dialogue)
     if form.validate_on_submit():
         try:
+            previous_default = retention.default_until(dialogue)
             round_ = services.add_round(
                 current_user,
                 dialogue,
@@ -158,6 +173,7 @@ def add_round(dialogue_id: int):
                 synthesis=form.synthesis.data,
             )
             round_.highlighted = [db.session.get(Statement, i) for i in form.highlighted.data]
+            retention.follow_rounds(dialogue, previous_default)
         except WijkstemError as error:
             keep_form_with_error(form, error)
         else:
@@ -220,6 +236,24 @@ def set_consensus(dialogue_id: int):
             flash(_("Consensus rules saved."), "success")
             return redirect(url_for(".dialogue", dialogue_id=dialogue.id))
     return _manage_page(dialogue, consensus_form=form)
+
+
+@bp.route("/dialogues/<int:dialogue_id>/retention", methods=["POST"])
+@require_role(Role.FACILITATOR)
+def set_retention(dialogue_id: int):
+    dialogue = db.get_or_404(Dialogue, dialogue_id)
+    form = RetentionForm()
+    if form.validate_on_submit():
+        try:
+            retention.set_until(current_user, dialogue, form.retention_until.data)
+        except WijkstemError as error:
+            keep_form_with_error(form, error, "retention_until")
+        else:
+            db.session.commit()
+            day = format_date(dialogue.retention_until, "long")
+            flash(_("Personal data is kept until %(day)s.", day=day), "success")
+            return redirect(url_for(".dialogue", dialogue_id=dialogue.id))
+    return _manage_page(dialogue, retention_form=form)
 
 
 @bp.route("/dialogues/<int:dialogue_id>/advance", methods=["POST"])

@@ -1,7 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms import EmailField, PasswordField, RadioField, SelectChoice
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length
+
+from app.auth.services import DELETE_CONTRIBUTIONS, KEEP_CONTRIBUTIONS
 
 
 class LoginForm(FlaskForm):
@@ -16,3 +18,15 @@ class PasswordForm(FlaskForm):
         _l("New password again"),
         validators=[DataRequired(), EqualTo("new", message=_l("The two passwords differ."))],
     )
+
+
+class DeleteAccountForm(FlaskForm):
+    contributions = RadioField(
+        _l("Your contributions"),
+        choices=[
+            SelectChoice(KEEP_CONTRIBUTIONS, _l('Keep them, shown as "Former participant"')),
+            SelectChoice(DELETE_CONTRIBUTIONS, _l("Delete them")),
+        ],
+        validators=[InputRequired(message=_l("Choose what happens to your contributions."))],
+    )
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])

@@ -1,4 +1,4 @@
-"""Accounts: creation, authentication with throttling, ending sessions."""
+"""Accounts: creation, authentication with throttling, ending sessions, erasure."""
 
 import hashlib
 import secrets
@@ -10,12 +10,15 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from app import audit
-from app.errors import InvalidInput
+from app.errors import InvalidInput, NotAllowed
 from app.extensions import db
-from app.models import LoginFailure, Role, User, utcnow
+from app.models import Contribution, LoginFailure, Role, User, utcnow
+from app.registry import erasure_hooks
 from app.security import dummy_verify, hash_password, verify_password
 
 MIN_PASSWORD_LENGTH = 10
+# What a professional who deletes their account chooses for their contributions.
+KEEP_CONTRIBUTIONS, DELETE_CONTRIBUTIONS = "keep", "delete"
 
 
 @dataclass(frozen=True)
@@ -162,3 +165,51 @@ def load_session_user(session_id: str) -> Optional[User]:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+def erase_account(user: User) -> None:
+    """Remove everything that identifies a person, keeping the row their contributions point at.
+
+    Used for a professional's own request and by the retention run alike. The
+    packages' hooks run first, while the e-mail address still finds the
+    invitations sent to it. The erased account can never log in again, and its
+    e-mail address is free for a new account.
+    """
+    for hook in erasure_hooks():
+        hook(user)
+    db.session.execute(
+        delete(LoginFailure).where(
+            LoginFailure.kind == "account", LoginFailure.key == _key(user.email)
+        )
+    )
+    # Without an @ no account can ever be created with this address.
+    user.email, user.password_hash = f"erased-{user.id}", ""
+    user.pseudonym, user.display_name, user.show_real_name = "", None, False
+    user.professional_role = user.organisation_type = user.locale = None
+    user.areas, user.last_login_at = [], None
+    user.active, user.erased_at = False, utcnow()
+    end_all_sessions(user)
+
+
+def delete_own_account(user: User, password: str, contributions: str) -> int:
+    """A professional ends their account, keeping or deleting their contributions.
+
+    Returns the number of their contributions kept or deleted. Deleting one
+    takes its reports, endorsements and codes along (ON DELETE in the schema);
+    replies by others stay, without a parent.
+    """
+    if user.role != Role.PROFESSIONAL:
+        raise NotAllowed(
+            _("Staff accounts are closed by an administrator. Ask one to close yours.")
+        )
+    if not verify_password(user.password_hash, password):
+        raise InvalidInput(_("Your password is not correct."))
+    if contributions not in (KEEP_CONTRIBUTIONS, DELETE_CONTRIBUTIONS):
+        raise InvalidInput(_("Choose what happens to your contributions."))
+    mine = Contribution.author_id == user.id
+    count = db.session.scalar(select(func.count(Contribution.id)).where(mine)) or 0
+    if contributions == DELETE_CONTRIBUTIONS:
+        db.session.execute(delete(Contribution).where(mine))
+    audit.record(user, "account.delete", user, choice=contributions, contributions=count)
+    erase_account(user)
+    return count

@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import services
-from app.auth.forms import LoginForm, PasswordForm
+from app.auth.forms import DeleteAccountForm, LoginForm, PasswordForm
 from app.errors import InvalidInput
 from app.extensions import db
 from app.security import safe_next
@@ -82,3 +82,32 @@ def change_password():
             )
             return redirect(url_for("main.dashboard"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Staff accounts see why they cannot; the service refuses them too (403)."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        choice = form.contributions.data
+        try:
+            count = services.delete_own_account(current_user, form.password.data, choice)
+        except InvalidInput as error:
+            db.session.rollback()
+            form.password.errors.append(error.message)
+        else:
+            db.session.commit()
+            logout_user()
+            flash(_deleted_message(choice, count), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/delete.html", form=form), 400 if form.errors else 200
+
+
+def _deleted_message(choice: str, count: int) -> str:
+    if choice == services.DELETE_CONTRIBUTIONS:
+        return _("Your account has been deleted, and with it %(n)d contribution(s).", n=count)
+    return _(
+        'Your account has been deleted. %(n)d contribution(s) stay, shown as "Former participant".',
+        n=count,
+    )
