@@ -70,7 +70,8 @@ def live_server(tmp_path_factory):
     port = _free_port()
     with (folder / "server.log").open("w") as log:
         process = subprocess.Popen(
-            [BIN / "gunicorn", "-w", "2", "--preload", "-b", f"127.0.0.1:{port}"]
+            [BIN / "gunicorn", "-w", "2", "--preload", "--graceful-timeout", "5"]
+            + ["-b", f"127.0.0.1:{port}"]
             + ["app:create_app()"],
             env=env,
             stdout=subprocess.DEVNULL,
@@ -82,7 +83,11 @@ def live_server(tmp_path_factory):
             yield url
         finally:
             process.terminate()
-            process.wait(timeout=10)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # a worker still finishing a request
+                process.kill()
+                process.wait()
 
 
 @pytest.fixture(scope="session")
