@@ -37,7 +37,8 @@ TITLES = frozenset(
         """meneer mijnheer mevrouw mevr mw dhr hr heer juffrouw juf meester dokter dr mr mrs ms
     mister miss sir madam herr frau mme monsieur madame buurman buurvrouw buurjongen buurmeisje
     oom tante opa oma neef nicht zoon zoontje dochter dochtertje broer broertje zus zusje zwager
-    schoonzus schoonmoeder schoonvader vriend vriendje vriendin vriendinnetje ex collega
+    schoonzus schoonmoeder schoonvader vriend vriendje vriendin vriendinnetje ex collega man
+    vrouw echtgenoot echtgenote partner moeder vader mama papa kleinzoon kleindochter baby
     wijkagent agent huisarts jongerenwerker opbouwwerker buurtcoach buurtconciërge huismeester
     consulent hulpverlener begeleider mentor leraar lerares juffie heet heette genaamd noemt
     koning koningin prins prinses keizer keizerin hertog hertogin graaf gravin baron jonkheer
@@ -61,7 +62,8 @@ PARTICLES = frozenset(
 _OPENING_RE = re.compile(r"(?<![\w'])((?:(?:van|de|der|den|ter|ten|'t|el|al)[ \t]+)+)$", re.I)
 # Words that open spoken sentences and that the lookup data lacks.
 _MORE_DUTCH = wordlist("""intussen tja nou helaas hé joh onlangs kortom meteen ineens hoezo
-    oei jeetje nee ja hoor zeg tsja pfff""")
+    oei jeetje nee ja hoor zeg tsja pfff erin eruit erop eraan erbij ermee erover eronder
+    erachter ervoor erna ernaast ertussen ervan erdoor""")
 # A word ending in one of these is a street, not a person: Oudegracht, Vredenburgplein.
 STREET_SUFFIXES = wordlist("straat laan weg plein gracht kade dijk singel steeg hof pad dreef park")
 # Smaller places share their names with too many people (Napoleon, Merkel).
@@ -71,6 +73,10 @@ _COMPASS = ("-noord", "-zuid", "-oost", "-west", "-centrum", "-midden", "-stad")
 _TOKEN_RE = re.compile(r"(?:[A-Z]\.)+|[^\W\d_]+(?:['’][^\W\d_]+)*(?:-[^\W\d_]+(?:['’][^\W\d_]+)*)*")
 _SENTENCE_START_RE = re.compile(r"(?:^|[.!?:;…\n])[\s\"'“”‘’(\[«»*-]*$")
 _LOWER_AFTER_TITLE_RE = re.compile(r"(?<![\w-])([^\W\d_]+)(?=[ \t]+([a-zà-ÿ]{3,})(?![\w-]))")
+# "Fleur van het Juridisch Loket", "Leonie van de GGD": someone of an organisation.
+_MEMBER_OF_RE = re.compile(r" van (?:het|de) (?:[A-Z]|wijkteam|buurthuis|gemeente|corporatie)")
+_SURNAME_PARTICLES = frozenset(wordlist("van de der den ter ten 't el al"))
+_WORD_BEFORE_RE = re.compile(r"([^\W\d_']+|'t)(\.?)[ \t]+$")
 _GAP_RE = re.compile(r"[ \t]+|[ \t]*-[ \t]*")
 
 
@@ -129,9 +135,12 @@ def is_word(word: str, language: str) -> bool:
         for old, new in _suffix_rules(language)
     ):
         return True
-    # A compound of two words: energiefonds, buurtbemiddeling, huurteam.
+    # A compound of two words: energiefonds, buurtbemiddeling, huurteam; not Ruth-mila.
+    first_names = _lists()["first"]
     return any(
-        word[:split] in lexicon
+        word[:split] not in first_names
+        and word[split:] not in first_names
+        and word[:split] in lexicon
         and (word[split:] in lexicon or (word[split] == "s" and word[split + 1 :] in lexicon))
         for split in range(4, len(word) - 3)
     )
@@ -233,8 +242,15 @@ def starts_sentence(text: str, position: int) -> bool:
 
 
 def _preceding_word(text: str, position: int) -> str:
-    match = re.search(r"([^\W\d_]+)\.?[ \t]*$", text[max(0, position - 30) : position])
-    return match.group(1).lower() if match else ""
+    """The word before `position`, past any particles: wijkagent [Van der] Meer."""
+    while match := _WORD_BEFORE_RE.search(text, max(0, position - 30), position):
+        word = match.group(1).lower()
+        if match.group(2) and len(word) > 4:
+            return ""  # the end of a sentence, not an abbreviation (dhr., mevr.)
+        if word not in _SURNAME_PARTICLES:
+            return word
+        position = match.start()
+    return ""
 
 
 def is_place_or_organisation(text: str, start: int, end: int) -> bool:
@@ -271,9 +287,15 @@ def names(text: str, language: str = "nl") -> list[Span]:
     found: list[tuple[int, int]] = []
     phrases = [match.span() for match in lists["phrases"].finditer(text)]
     for run in _runs(text):
-        words = [token for token in run if token.group().lower() not in PARTICLES]
-        if any(s < run[-1].end() and run[0].start() < e for s, e in phrases):
-            continue  # Den Haag, Albert Heijn
+        # Den Haag, Albert Heijn are no one; Fleur van het Juridisch Loket is Fleur.
+        cut = min((s for s, e in phrases if s < run[-1].end() and run[0].start() < e), default=None)
+        words = [
+            token
+            for token in run
+            if token.group().lower() not in PARTICLES and (cut is None or token.end() <= cut)
+        ]
+        if not words:
+            continue
         initial = starts_sentence(text, run[0].start())
         titled = _preceding_word(text, run[0].start()) in TITLES
         if len(words) > 1 and words[0].group().lower().rstrip(".") in TITLES:
@@ -282,12 +304,16 @@ def names(text: str, language: str = "nl") -> list[Span]:
             _token_score(token.group(), lists, language, initial and index == 0)
             for index, token in enumerate(words)
         ]
+        if titled and _OPENING_RE.search(text, max(0, run[0].start() - 20), run[0].start()):
+            # wijkagent Van der Meer: a place after a title and particles is a surname
+            scores = [max(score, -1.0) for score in scores]
         if initial and not titled and scores[0] < 0 and len(words) > 1:
             words, scores = words[1:], scores[1:]
         if _is_street(words[-1].group().lower()):
             continue  # Marco Pololaan
         if (
-            len(words) == 1
+            not titled
+            and len(words) == 1
             and text[words[0].end() : words[0].end() + 1] == "."
             and len(words[0].group()) <= 4
         ):
@@ -298,10 +324,11 @@ def names(text: str, language: str = "nl") -> list[Span]:
         if any(score <= -3 for score in scores) and not titled and not named:
             continue
         total = sum(scores) + (3.0 if titled else 0.0) + (1.0 if len(words) > 1 else 0.0)
+        total += 1.5 if _MEMBER_OF_RE.match(text, words[-1].end()) else 0.0
         if total < 1.5:
             continue
         start = words[0].start()
-        before = _particles_before(text, start, words[0].group().lower(), lists)
+        before = _particles_before(text, start, words[0].group().lower(), lists, titled)
         found.append((before if before is not None else start, words[-1].end()))
     found += _lower_case_after_titles(text, lists, language)
     return _with_repeats(text, found, language)
@@ -312,15 +339,16 @@ def _lower_case_after_titles(text: str, lists: dict, language: str) -> list[tupl
     found = []
     for match in _LOWER_AFTER_TITLE_RE.finditer(text):
         title, word = match.group(1).lower(), match.group(2)
-        if title in TITLES and (word in lists["first"] or not is_word(word, language)):
+        surname = word in lists["surname"] and word not in _lexicon(language)
+        if title in TITLES and (surname or not is_word(word, language)) and word not in PARTICLES:
             found.append(match.span(2))
     return found
 
 
-def _particles_before(text: str, start: int, surname: str, lists: dict) -> int | None:
-    """Where "van der" or "de" before a surname begins, when the surname takes one."""
+def _particles_before(text: str, start: int, surname: str, lists: dict, titled: bool) -> int | None:
+    """Where "van der" or "de" before a surname begins: a listed one, or after a title."""
     match = _OPENING_RE.search(text, max(0, start - 20), start)
-    if not match or surname not in lists["surname"]:
+    if not match or not (titled or surname in lists["surname"]):
         return None
     return match.start(1)
 

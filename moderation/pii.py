@@ -216,7 +216,7 @@ def _plausible_birth_date(match: re.Match) -> bool:
     month = int(month) if month.isdigit() else MONTHS[month.lower()]
     if not (1 <= int(day) <= 31 and 1 <= month <= 12):
         return False
-    return not year or len(year) == 2 or 1900 <= int(year) <= date.today().year - 10
+    return not year or len(year) == 2 or 1900 <= int(year) <= date.today().year
 
 
 def dates_of_birth(text: str) -> list[Span]:

@@ -20,6 +20,10 @@ def named(text: str, language: str = "nl") -> list[str]:
         ("Het was minister Caspar Veldkamp van Buitenlandse Zaken.", ["Caspar Veldkamp"]),
         ("Trainer Arne Slot van Liverpool was blij.", ["Arne Slot"]),
         ("Ik ken buurman Xhafer al jaren.", ["Xhafer"]),
+        ("Ik sprak met wijkagent Van der Meer. Hij luisterde.", ["Van der Meer"]),
+        ("Mag dat? Fleur van het Juridisch Loket zegt van niet.", ["Fleur"]),
+        ("mijn buurvrouw ayse en ik, en haar man mehmet.", ["ayse", "mehmet"]),
+        ("Semhar en haar broer spelen buiten.", ["Semhar"]),
     ],
 )
 def test_names_of_every_origin_are_found(text, expected):
@@ -41,6 +45,9 @@ def test_a_name_found_once_is_found_again_at_the_start_of_a_sentence():
         "Niks bijzonders. Ook de Ramadan verliep rustig in de Schilderswijk.",
         "De Tweede Kamer praat over de woningnood.",
         "Aan de Oudegracht is het druk.",
+        "Ik ben moeder en mijn man wil helpen, met een man erin.",
+        "Geb. 01-02-1975 in Utrecht.",
+        "Ik woon bij mijn tante in Rotterdam-Zuid.",
     ],
 )
 def test_places_organisations_and_ordinary_words_are_not_names(text):

@@ -224,6 +224,8 @@ def test_not_urls(text):
         ("He was born on March 12, 1980.", "March 12, 1980"),
         ("Date of birth 12/03/1980", "12/03/1980"),
         ("Mijn zoon is geboren op 4 juni.", "4 juni"),
+        (f"Onze baby is geboren op 1 mei {date.today().year}.", f"1 mei {date.today().year}"),
+        ("Mijn zoon, geb. 08-10-2017, komt ook.", "08-10-2017"),
     ],
 )
 def test_dates_of_birth(text, birth_date):
@@ -237,7 +239,7 @@ def test_dates_of_birth(text, birth_date):
         "Op 12 maart 1980 opende het buurthuis.",
         "De vergadering is op 01-02-2024.",
         "Hij is hier geboren. Op 12 maart 1990 ging de school open.",
-        f"Onze baby is geboren op 1 mei {date.today().year}.",  # too young to be one of us
+        f"Geboren op 1 mei {date.today().year + 1}.",  # not yet
         "Geboren op 31-13-1980.",  # no such month
     ],
 )
