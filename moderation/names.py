@@ -130,6 +130,10 @@ def is_word(word: str, language: str) -> bool:
     lexicon = _lexicon(language)
     if word in lexicon:
         return True
+    if word.endswith(("sche", "sch")):  # older spelling: Engelsche, Amsterdamsch
+        modern = word[: word.rindex("sch")] + ("se" if word.endswith("e") else "s")
+        if modern in lexicon or modern[:-2] in _lists()["proper"]:
+            return True
     if any(
         word.endswith(old) and word[: len(word) - len(old)] + new in lexicon
         for old, new in _suffix_rules(language)
