@@ -37,7 +37,7 @@ def test_privacy_page_shows_the_configured_period_and_contact(app, client, monke
 def test_privacy_page_without_a_contact_points_to_the_inviting_organisation(client):
     page = client.get("/privacy").get_data(as_text=True)
     assert "mailto:" not in page
-    assert "de organisatie die je voor de dialoog uitnodigde" in page
+    assert "de organisatie die u voor de dialoog uitnodigde" in page
 
 
 def test_failed_login_window_comes_from_the_settings(app, client, monkeypatch):
