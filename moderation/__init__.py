@@ -1,5 +1,7 @@
 """Screening and moderation: nothing is read by others before it passes here."""
 
+import os
+
 
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
@@ -9,7 +11,9 @@ def init_app(app) -> None:
     from moderation import cli, models  # noqa: F401 - models register their tables
     from moderation.views import bp
 
-    if app.config["PREPARE_SCREENING"]:
+    # The debug reloader's watching process serves nothing: only its child loads them.
+    watching = app.debug and os.environ.get("WERKZEUG_RUN_MAIN") != "true"
+    if app.config["PREPARE_SCREENING"] and not watching:
         from moderation import screening
 
         screening.prepare()
