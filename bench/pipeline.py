@@ -26,7 +26,7 @@ def demo_texts() -> list[str]:
     content = yaml.safe_load((ROOT / "dialogues" / "demo_content.yml").read_text(encoding="utf-8"))
     texts = [story["text"] for story in content["intake_session"]["stories"]]
     for round_ in content["dialogue"]["rounds"]:
-        for prompt in round_["prompts"]:
+        for prompt in round_.get("prompts", []):  # rating rounds have statements
             texts += [item["text"] for item in prompt.get("contributions", [])]
     return texts
 
@@ -47,6 +47,7 @@ def main() -> None:
     pipeline = nlp.pipeline("nl")
     list(coding.suggest(texts[:50], cues))  # warm up: builds the matcher once
 
+    screening.prepare()  # deduce and the name lists load once per process, not per text
     screen_s = timed("screen", lambda: [screening.screen(t) for t in texts])
     tokenize_s = timed("tokenize", lambda: list(pipeline.pipe(texts, batch_size=nlp.BATCH_SIZE)))
     suggest_s = timed("suggest", lambda: list(coding.suggest(texts, cues)))
