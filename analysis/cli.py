@@ -16,7 +16,7 @@ def code() -> None:
     """Auto-code all approved contributions not yet coded with the current codebook."""
     todo = len(services.uncoded(codebook.ensure_current().number))
     with click.progressbar(length=todo, label="Coding", file=sys.stderr) as bar:
-        done = services.code_pending(None, progress=bar.update)
+        done = services.code_pending(None, progress=bar.update, commit=db.session.commit)
     db.session.commit()
     click.echo(f"Coded {done} contributions.")
 

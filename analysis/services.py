@@ -25,45 +25,58 @@ def _require_researcher(user: Optional[User]) -> None:
         raise NotAllowed(_("Only researchers can code and export."))
 
 
-def uncoded(number: int) -> list[Contribution]:
-    """Approved contributions without a coding pass for codebook version `number`."""
+def uncoded(number: int) -> list[tuple[int, str]]:
+    """(id, text) of approved contributions without a coding pass for codebook version `number`.
+
+    Plain rows, not objects: they outlive the commits between batches.
+    """
     done = exists().where(
         CodingPass.contribution_id == Contribution.id, CodingPass.codebook_number == number
     )
-    query = select(Contribution).where(Contribution.status == Status.APPROVED, ~done)
-    return list(db.session.scalars(query.order_by(Contribution.id)))
+    query = select(Contribution.id, Contribution.body).where(
+        Contribution.status == Status.APPROVED, ~done
+    )
+    return [tuple(row) for row in db.session.execute(query.order_by(Contribution.id))]
 
 
-def code_pending(actor: Optional[User], progress: Callable[[int], None] = lambda n: None) -> int:
+def code_pending(
+    actor: Optional[User],
+    progress: Callable[[int], None] = lambda n: None,
+    commit: Callable[[], None] = lambda: None,
+) -> int:
     """Auto-code every approved contribution not yet coded with the current codebook.
 
     Safe to run again: a contribution is coded once per codebook version, and
     existing segments (and researchers' decisions on them) are never touched.
+    `commit` runs after every batch: a long run then holds SQLite's write lock
+    only while a batch is written, so stories from tablets keep coming in, and
+    an interrupted run keeps the batches it finished.
     """
     _require_researcher(actor)
     version = codebook.ensure_current()
     cues = {code.key: code.cues for code in version.codes}
     todo = uncoded(version.number)
+    commit()
     for offset in range(0, len(todo), BATCH):
         batch = todo[offset : offset + BATCH]
-        for contribution, found in zip(
-            batch, coding.suggest((c.body for c in batch), cues), strict=True
-        ):
-            db.session.add_all(_segments(contribution, found, version.number))
+        ids, texts = zip(*batch, strict=True)
+        for contribution_id, found in zip(ids, coding.suggest(texts, cues), strict=True):
+            db.session.add_all(_segments(contribution_id, found, version.number))
             db.session.add(
-                CodingPass(contribution_id=contribution.id, codebook_number=version.number)
+                CodingPass(contribution_id=contribution_id, codebook_number=version.number)
             )
         db.session.flush()
+        commit()
         progress(len(batch))
     if todo:
         audit.record(actor, "analysis.code", None, contributions=len(todo), codebook=version.number)
     return len(todo)
 
 
-def _segments(contribution: Contribution, found: Iterable[coding.Suggestion], number: int):
+def _segments(contribution_id: int, found: Iterable[coding.Suggestion], number: int):
     return [
         CodedSegment(
-            contribution_id=contribution.id,
+            contribution_id=contribution_id,
             code_key=s.code,
             codebook_number=number,
             start=s.start,

@@ -36,7 +36,7 @@ def index():
 @bp.route("/code", methods=["POST"])
 @require_role(Role.RESEARCHER)
 def run_coding():
-    count = services.code_pending(current_user)
+    count = services.code_pending(current_user, commit=db.session.commit)
     db.session.commit()
     flash(_("%(n)d contributions coded.", n=count), "success")
     return redirect(url_for(".index"))

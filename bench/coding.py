@@ -310,7 +310,7 @@ def run_code(texts: list[str]) -> dict[str, float]:
             print(f"  coded {done[0]:,}: {time.perf_counter() - start:.1f} s", file=sys.stderr)
 
     start = time.perf_counter()
-    coded = services.code_pending(None, progress=progress)
+    coded = services.code_pending(None, progress=progress, commit=db.session.commit)
     flushed_s = time.perf_counter() - start
     db.session.commit()
     code_s = time.perf_counter() - start

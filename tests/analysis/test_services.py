@@ -4,7 +4,7 @@ import io
 from sqlalchemy import func, select
 
 from analysis import services
-from analysis.models import CodedSegment
+from analysis.models import CodedSegment, CodingPass
 from dialogues import services as capture
 from moderation import services as moderation
 from tests import factories
@@ -33,6 +33,20 @@ def test_code_pending_codes_once_and_keeps_decisions(db, make_user):
     count = db.session.scalar(select(func.count(CodedSegment.id)))
     assert services.code_pending(researcher) == 0
     assert db.session.scalar(select(func.count(CodedSegment.id))) == count
+
+
+def test_a_long_run_commits_after_every_batch(db, make_user, monkeypatch):
+    researcher = make_user("researcher")
+    for text in ("De wachtlijst is lang.", "Geen vertrouwen.", "De wachtlijst groeit."):
+        _approved(db, make_user, text)
+    monkeypatch.setattr(services, "BATCH", 1)
+    passes_at_commit = []
+
+    def commit():
+        passes_at_commit.append(db.session.scalar(select(func.count(CodingPass.id))))
+
+    assert services.code_pending(researcher, commit=commit) == 3
+    assert passes_at_commit == [0, 1, 2, 3]
 
 
 def test_pending_contributions_are_not_coded(db, make_user):
