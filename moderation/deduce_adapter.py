@@ -15,10 +15,8 @@ from functools import cache
 from deduce import Deduce
 
 from moderation import names
-from moderation.names import NAME, PARTICLES, TITLES
-
-Span = tuple[int, int, str]
-ADDRESS = "address"
+from moderation.names import NAME, PARTICLES, TITLES, Span
+from moderation.pii import ADDRESS
 
 # Processor groups of deduce whose findings Wijkstem does not use.
 _DISABLED = frozenset(

@@ -10,9 +10,7 @@ required as well.
 import re
 from datetime import date
 
-from moderation.names import PARTICLES, STREET_SUFFIXES, wordlist
-
-Span = tuple[int, int, str]
+from moderation.names import PARTICLES, STREET_SUFFIXES, Span, wordlist
 
 EMAIL, PHONE, URL, IBAN, BSN = "email", "phone", "url", "iban", "bsn"
 POSTCODE, LICENCE_PLATE, DATE_OF_BIRTH = "postcode", "licence_plate", "date_of_birth"
