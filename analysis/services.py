@@ -4,18 +4,18 @@ import csv
 import hashlib
 import hmac
 import io
-from typing import Callable, Iterable, Optional
+from typing import Callable, Optional
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, select
+from sqlalchemy import delete, exists, insert, select
 from sqlalchemy.orm import selectinload
 
-from analysis import codebook, coding
-from analysis.models import CodedSegment, CodingPass
+from analysis import codebook, coding, learning
+from analysis.models import CodedSegment, CodingPass, SegmentStatus
 from app import audit
 from app.errors import NotAllowed
 from app.extensions import db
-from app.models import Area, Contribution, Role, Status, User
+from app.models import Area, Contribution, Role, Status, User, utcnow
 
 BATCH = 500
 
@@ -25,13 +25,15 @@ def _require_researcher(user: Optional[User]) -> None:
         raise NotAllowed(_("Only researchers can code and export."))
 
 
-def uncoded(number: int) -> list[tuple[int, str]]:
-    """(id, text) of approved contributions without a coding pass for codebook version `number`.
+def uncoded(number: int, model_number: int = 0) -> list[tuple[int, str]]:
+    """(id, text) of approved contributions not yet coded with these codebook and model versions.
 
     Plain rows, not objects: they outlive the commits between batches.
     """
     done = exists().where(
-        CodingPass.contribution_id == Contribution.id, CodingPass.codebook_number == number
+        CodingPass.contribution_id == Contribution.id,
+        CodingPass.codebook_number == number,
+        CodingPass.model_number == model_number,
     )
     query = select(Contribution.id, Contribution.body).where(
         Contribution.status == Status.APPROVED, ~done
@@ -44,54 +46,107 @@ def code_pending(
     progress: Callable[[int], None] = lambda n: None,
     commit: Callable[[], None] = lambda: None,
 ) -> int:
-    """Auto-code every approved contribution not yet coded with the current codebook.
+    """Auto-code every approved contribution not yet coded with the current versions.
 
-    Safe to run again: a contribution is coded once per codebook version, and
-    existing segments (and researchers' decisions on them) are never touched.
-    `commit` runs after every batch: a long run then holds SQLite's write lock
-    only while a batch is written, so stories from tablets keep coming in, and
-    an interrupted run keeps the batches it finished.
+    Safe to run again: a contribution is coded once per codebook and model
+    version. Undecided suggestions of earlier versions are replaced; decided
+    segments (accepted, rejected, adjusted) and researchers' own codes are
+    never touched, and no suggestion is made again where a researcher already
+    decided on that code. `commit` runs after every batch: a long run then
+    holds SQLite's write lock only while a batch is written, so stories from
+    tablets keep coming in, and an interrupted run keeps the batches it finished.
     """
     _require_researcher(actor)
-    version = codebook.ensure_current()
-    cues = {code.key: code.cues for code in version.codes}
-    todo = uncoded(version.number)
+    engine = learning.current_engine()
+    todo = uncoded(engine.codebook_number, engine.model_number)
     commit()
     for offset in range(0, len(todo), BATCH):
         batch = todo[offset : offset + BATCH]
         ids, texts = zip(*batch, strict=True)
-        for contribution_id, found in zip(ids, coding.suggest(texts, cues), strict=True):
-            db.session.add_all(_segments(contribution_id, found, version.number))
-            db.session.add(
-                CodingPass(contribution_id=contribution_id, codebook_number=version.number)
+        decided = _decided_spans(ids)
+        _drop_undecided(ids)
+        rows, passes = [], []
+        for contribution_id, found in zip(ids, engine.suggest(texts), strict=True):
+            kept = decided.get(contribution_id, {})
+            rows += [
+                _segment_row(contribution_id, s, engine)
+                for s in found
+                if not _overlaps(kept.get(s.code, ()), s.start, s.end)
+            ]
+            passes.append(
+                {
+                    "contribution_id": contribution_id,
+                    "codebook_number": engine.codebook_number,
+                    "model_number": engine.model_number,
+                    "created_at": utcnow(),
+                }
             )
-        db.session.flush()
+        if rows:
+            db.session.execute(insert(CodedSegment), rows)
+        db.session.execute(insert(CodingPass), passes)
         commit()
         progress(len(batch))
     if todo:
-        audit.record(actor, "analysis.code", None, contributions=len(todo), codebook=version.number)
+        audit.record(
+            actor,
+            "analysis.code",
+            None,
+            contributions=len(todo),
+            codebook=engine.codebook_number,
+            model=engine.model_number,
+        )
     return len(todo)
 
 
-def _segments(contribution_id: int, found: Iterable[coding.Suggestion], number: int):
-    return [
-        CodedSegment(
-            contribution_id=contribution_id,
-            code_key=s.code,
-            codebook_number=number,
-            start=s.start,
-            end=s.end,
-            confidence=s.confidence,
-            source="cue",
-            evidence=", ".join(s.evidence)[:200],
+def _decided_spans(ids) -> dict[int, dict[str, list[tuple[int, int]]]]:
+    query = select(
+        CodedSegment.contribution_id, CodedSegment.code_key, CodedSegment.start, CodedSegment.end
+    ).where(
+        CodedSegment.contribution_id.in_(ids),
+        CodedSegment.sample_id.is_(None),
+        CodedSegment.status.in_(SegmentStatus.DECIDED),
+    )
+    spans: dict[int, dict[str, list[tuple[int, int]]]] = {}
+    for contribution_id, key, start, end in db.session.execute(query):
+        spans.setdefault(contribution_id, {}).setdefault(key, []).append((start, end))
+    return spans
+
+
+def _drop_undecided(ids) -> None:
+    db.session.execute(
+        delete(CodedSegment).where(
+            CodedSegment.contribution_id.in_(ids),
+            CodedSegment.sample_id.is_(None),
+            CodedSegment.status == SegmentStatus.SUGGESTED,
         )
-        for s in found
-    ]
+    )
+
+
+def _overlaps(spans, start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _segment_row(contribution_id: int, s: coding.Suggestion, engine) -> dict:
+    return {
+        "contribution_id": contribution_id,
+        "code_key": s.code,
+        "codebook_number": engine.codebook_number,
+        "model_number": engine.model_number,
+        "start": s.start,
+        "end": s.end,
+        "confidence": s.confidence,
+        "source": s.source,
+        "evidence": ", ".join(s.evidence)[:200],
+        "status": SegmentStatus.SUGGESTED,
+        "memo": "",
+        "created_at": utcnow(),
+    }
 
 
 def segments(limit: Optional[int] = None) -> list[CodedSegment]:
     query = (
         select(CodedSegment)
+        .where(CodedSegment.sample_id.is_(None))
         .options(selectinload(CodedSegment.contribution))
         .order_by(CodedSegment.contribution_id, CodedSegment.start)
     )

@@ -25,7 +25,7 @@ def index():
         "analysis/index.html",
         version=version,
         codes={code.key: code for code in version.codes},
-        families=codebook.families(),
+        families=version.families,
         approved=approved,
         waiting=waiting,
         segment_count=db.session.scalar(select(func.count(CodedSegment.id))),
