@@ -6,14 +6,13 @@ best in cross-validation on researchers' codes (see `analysis.classifier`).
 
 import functools
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
 from spacy.tokens import Doc
 
+from analysis.classifier import Classifier
+from analysis.classifier import confidence as model_confidence
 from analysis.nlp import CueMatcher, Match
-
-if TYPE_CHECKING:
-    from analysis.classifier import Classifier
 
 CUE, MODEL, BOTH = "cue", "model", "both"
 
@@ -67,7 +66,7 @@ class Engine:
     cues: Mapping[str, Sequence[str]]
     negated_cues: Mapping[str, Sequence[str]] = field(default_factory=dict)
     language: str = "nl"
-    classifier: Optional["Classifier"] = None
+    classifier: Optional[Classifier] = None
     use: Mapping[str, str] = field(default_factory=dict)  # code -> cue | model | both
     codebook_number: int = 0
     model_number: int = 0
@@ -105,7 +104,7 @@ class Engine:
             for code, score in cats.items():
                 if score >= self.classifier.threshold(code) and start < end:
                     found[i].append(
-                        Suggestion(code, start, end, round(score, 2), ("model",), MODEL)
+                        Suggestion(code, start, end, model_confidence(score), ("model",), MODEL)
                     )
         return found
 

@@ -108,11 +108,8 @@ def researcher_documents() -> list[tuple[int, str, list[tuple[str, int, int]]]]:
         coded = spans.setdefault(contribution_id, [])
         if status == SegmentStatus.ACCEPTED:
             coded.append((key, start, end))
-    bodies = dict(
-        db.session.execute(
-            select(Contribution.id, Contribution.body).where(Contribution.id.in_(spans))
-        )
-    )
+    query = select(Contribution.id, Contribution.body).where(Contribution.id.in_(spans))
+    bodies = {contribution_id: body for contribution_id, body in db.session.execute(query)}
     return [(cid, bodies[cid], coded) for cid, coded in spans.items()]
 
 
@@ -151,7 +148,8 @@ def fit(version: CodebookVersion, data: list[Unit]) -> tuple[Classifier, dict]:
         "codes": metrics,
         "families": {
             family: {
-                method: micro(metrics, codes, method) for method in ("cue", "model", "both", None)
+                method or "chosen": micro(metrics, codes, method)
+                for method in ("cue", "model", "both", None)
             }
             for family, codes in families.items()
         },
@@ -235,7 +233,7 @@ def current_engine(with_model: bool = True) -> Engine:
     if model is not None and (models_dir() / str(model.number) / "meta.json").exists():
         classifier, metrics, number = _load(model.number), model.metrics, model.number
     else:
-        base = base_model(version)
+        base = base_model(version) if current_app.config["ANALYSIS_BASE_MODEL"] else None
         if base is None:
             return Engine(cues, negated, codebook_number=version.number)
         (classifier, metrics), number = base, 0

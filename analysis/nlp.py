@@ -12,6 +12,7 @@ vertrouwen" is distrust).
 """
 
 import functools
+import logging
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
@@ -20,6 +21,9 @@ from spacy.language import Language
 from spacy.lookups import Table, load_lookups
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Token
+
+# spaCy reports every pipeline it builds; that is noise in a server log and on the CLI.
+logging.getLogger("spacy").setLevel(logging.WARNING)
 
 SUPPORTED = ("nl", "en")
 BATCH_SIZE = 256

@@ -26,6 +26,9 @@ class Defaults:
     # Load the personal-data finders (about 1 GB, 15 s) when the app is made, so that no
     # request waits for them; servers set it (gunicorn --preload shares them between workers).
     PREPARE_SCREENING = False
+    # Without a model trained by researchers, auto-coding uses one trained on the coded examples
+    # shipped in analysis/examples/ (about a minute, once per machine; `wijkstem analysis prepare`).
+    ANALYSIS_BASE_MODEL = True
     # A published contribution reported this many times is hidden until a moderator reviews it.
     REPORTS_TO_HIDE = 3
     # Personal data of a dialogue is kept this many days after its last round

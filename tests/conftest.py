@@ -51,6 +51,7 @@ def app(request, tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
         "SESSION_COOKIE_SECURE": False,
+        "ANALYSIS_BASE_MODEL": False,
     }
     schema = None
     if request.param == "postgresql":

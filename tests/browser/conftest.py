@@ -64,6 +64,7 @@ def live_server(tmp_path_factory):
         "WIJKSTEM_SECRET_KEY": "browser-test-secret",
         "WIJKSTEM_SESSION_COOKIE_SECURE": "false",
         "WIJKSTEM_PREPARE_SCREENING": "true",
+        "WIJKSTEM_ANALYSIS_BASE_MODEL": "false",
     }
     for command in (["db", "upgrade"], ["demo", "load"]):
         subprocess.run([BIN / "wijkstem", *command], env=env, check=True, capture_output=True)
