@@ -1,10 +1,20 @@
-"""Analysis: codebook, auto-coding and exports of coded segments."""
+"""Analysis: codebook, auto-coding, human coding, agreement, dashboards and themes."""
 
 
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from analysis import cli, models, services  # noqa: F401 - models register their tables
+    # Importing the modules registers their tables, commands and pages.
+    from analysis import (  # noqa: F401
+        agreement_views,
+        cli,
+        codebook_views,
+        coding_views,
+        dashboard_views,
+        models,
+        services,
+        themes_views,
+    )
     from analysis.views import bp
     from app.models import Role
     from app.registry import DemoLoader, NavItem, add_demo_loader, add_nav
@@ -17,7 +27,7 @@ def init_app(app) -> None:
             "analysis.index",
             _l("Analysis"),
             (Role.RESEARCHER,),
-            _l("Code contributions and export the coded segments."),
+            _l("Code contributions, check agreement, see dashboards and emerging themes."),
         ),
     )
     add_demo_loader(app, DemoLoader(40, "codebook and coding", services.load_demo))

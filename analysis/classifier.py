@@ -10,18 +10,18 @@ vertrouwen" differs from "vertrouwen". Trains in seconds on a CPU.
 import json
 import math
 import random
-import statistics
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional, Sequence
 
+import numpy
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import minibatch
 
-from analysis.nlp import CLAUSE_BREAKS, NEGATION_WINDOW, NEGATORS, Compounds
+from analysis.nlp import CLAUSE_BREAKS, NEGATION_WINDOW, NEGATORS, Analysed, Compounds, Word
 
 EPOCHS = 10
 LEARN_RATE = 0.001
@@ -46,26 +46,35 @@ class Unit:
     cue_codes: frozenset[str] = frozenset()
 
 
-def features(sentence: Span, compounds: Compounds, language: str = "nl") -> tuple[str, ...]:
+def features(words: Sequence[Word], compounds: Compounds, language: str = "nl") -> tuple[str, ...]:
+    """A sentence's lemmas, compound parts and negation-marked words, each once."""
     negators = NEGATORS.get(language, NEGATORS["nl"])
     found: list[str] = []
     negate = 0
-    for token in sentence:
-        if token.is_space or token.is_punct:
-            negate = 0 if token.lower_ in CLAUSE_BREAKS else negate
+    for word in words:
+        if word.skip:
+            negate = 0 if word.lower in CLAUSE_BREAKS else negate
             continue
-        lemma = token.lemma_ or token.lower_
-        if lemma in negators or token.lower_ in negators:
-            found.append(lemma)
+        if word.lemma in negators or word.lower in negators:
+            found.append(word.lemma)
             negate = NEGATION_WINDOW
             continue
-        if token.lower_ in CLAUSE_BREAKS:
+        if word.lower in CLAUSE_BREAKS:
             negate = 0
         prefix = "neg_" if negate else ""
         negate = max(0, negate - 1)
-        found.append(prefix + lemma)
-        found.extend(prefix + part for part in compounds.parts(token.lower_))
+        found.append(prefix + word.lemma)
+        found.extend(prefix + part for part in compounds.parts(word.lower))
     return tuple(dict.fromkeys(found)) or ("_",)
+
+
+def sentence_features(
+    analysed: Analysed, compounds: Compounds, language: str = "nl"
+) -> list[tuple[str, ...]]:
+    return [
+        features(analysed.words[first:end], compounds, language)
+        for first, end, _, _ in analysed.sentences
+    ]
 
 
 def _blank(labels: Sequence[str]) -> Language:
@@ -88,8 +97,9 @@ def _blank(labels: Sequence[str]) -> Language:
 
 
 class Classifier:
-    def __init__(self, nlp: Language, thresholds: dict[str, float]):
+    def __init__(self, nlp: Language, thresholds: dict[str, float], meta: Optional[dict] = None):
         self.nlp = nlp
+        self.meta = meta
         self.textcat = nlp.get_pipe("textcat_multilabel")
         self.labels = tuple(self.textcat.labels)
         self.thresholds = thresholds
@@ -127,13 +137,28 @@ class Classifier:
                 nlp.update(batch, sgd=optimizer, drop=DROPOUT)
         return cls(nlp, thresholds or {})
 
-    def scores(self, feature_lists: Iterable[Sequence[str]]) -> list[dict[str, float]]:
-        """Per sentence and code, how many standard deviations its score lies above the mean."""
-        docs = (self._doc(words) for words in feature_lists)
-        return [standardised(doc.cats) for doc in self.textcat.pipe(docs, batch_size=256)]
+    def z_scores(self, feature_lists: Sequence[Sequence[str]]) -> numpy.ndarray:
+        """Per sentence (row) and code (column): standard deviations above the sentence's mean."""
+        if not feature_lists:
+            return numpy.zeros((0, len(self.labels)))
+        ops = self.textcat.model.ops
+        raw = numpy.vstack(
+            [
+                ops.to_numpy(
+                    self.textcat.predict([self._doc(w) for w in feature_lists[i : i + 1024]])
+                )
+                for i in range(0, len(feature_lists), 1024)
+            ]
+        )
+        spread = raw.std(axis=1, keepdims=True)
+        spread[spread == 0] = 1.0
+        return (raw - raw.mean(axis=1, keepdims=True)) / spread
 
-    def predict(self, sentences: Sequence[Span], compounds: Compounds) -> list[dict[str, float]]:
-        return self.scores(features(sentence, compounds) for sentence in sentences)
+    def scores(self, feature_lists: Sequence[Sequence[str]]) -> list[dict[str, float]]:
+        return [
+            dict(zip(self.labels, row.tolist(), strict=True))
+            for row in self.z_scores(feature_lists)
+        ]
 
     def save(self, path: Path, metrics: dict) -> None:
         path.mkdir(parents=True, exist_ok=True)
@@ -145,15 +170,7 @@ class Classifier:
     def load(cls, path: Path) -> "Classifier":
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         nlp = spacy.load(path / "pipeline")
-        return cls(nlp, meta["thresholds"])
-
-
-def standardised(cats: dict[str, float]) -> dict[str, float]:
-    if len(cats) < 2:
-        return dict(cats)
-    mean = statistics.fmean(cats.values())
-    spread = statistics.pstdev(cats.values()) or 1.0
-    return {code: (score - mean) / spread for code, score in cats.items()}
+        return cls(nlp, meta["thresholds"], meta)
 
 
 def confidence(z: float) -> float:
@@ -206,7 +223,7 @@ def cross_validate(
         train = [unit for i, unit in enumerate(units) if i not in held]
         model = Classifier.train(train, labels, epochs=epochs)
         for i, cats in zip(
-            held_out, model.scores(units[i].features for i in held_out), strict=True
+            held_out, model.scores([units[i].features for i in held_out]), strict=True
         ):
             out_of_fold[i] = cats
     metrics, thresholds = {}, {}

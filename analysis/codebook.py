@@ -12,6 +12,7 @@ from typing import Any, Optional
 import yaml
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from analysis.models import Code, CodebookVersion
 from app import audit
@@ -31,6 +32,7 @@ TEXT_FIELDS = (
     "colour",
 )
 LIST_FIELDS = ("examples", "cues", "negated_cues")
+COMPARED_FIELDS = ("parent", *TEXT_FIELDS, *LIST_FIELDS)
 KEY = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -69,46 +71,81 @@ def validate(data: Any) -> list[str]:
     """Every problem with a codebook structure, in words a researcher can act on."""
     if not isinstance(data, dict) or not isinstance(data.get("codes"), list):
         return [_("A codebook needs a list of codes.")]
-    problems = []
     families = data.get("families") or []
-    family_ids = {f.get("id") for f in families if isinstance(f, dict)}
-    for family in families:
-        if not isinstance(family, dict) or not KEY.match(str(family.get("id", ""))):
-            problems.append(
-                _("Family %(id)s needs an id of lowercase letters, digits and _.", id=family)
-            )
+    if not isinstance(families, list):
+        return [_("A codebook needs a list of families.")]
+    problems = _family_problems(families)
+    family_ids = {f.get("id") for f in families if isinstance(f, dict) and _is_text(f.get("id"))}
     keys: list[str] = []
     for number, code in enumerate(data["codes"], start=1):
-        if not isinstance(code, dict):
-            problems.append(_("Code %(n)d is not a set of fields.", n=number))
-            continue
-        key = str(code.get("id", ""))
-        label = key or str(number)
-        if not KEY.match(key):
+        problems += _code_problems(number, code, family_ids, keys)
+    return problems + _tree_problems(data["codes"])
+
+
+def _is_text(value: Any) -> bool:
+    """A single YAML value; lists and mappings (and their aliases) are refused before use."""
+    return value is None or isinstance(value, (str, int, float))
+
+
+def _family_problems(families: list[Any]) -> list[str]:
+    problems = []
+    for number, family in enumerate(families, start=1):
+        family_id = family.get("id") if isinstance(family, dict) else None
+        label = family_id if isinstance(family_id, str) and family_id else str(number)
+        if not isinstance(family_id, str) or not KEY.match(family_id):
             problems.append(
-                _("Code %(code)s needs an id of lowercase letters, digits and _.", code=label)
+                _("Family %(id)s needs an id of lowercase letters, digits and _.", id=label)
             )
-        if key in keys:
-            problems.append(_("The id %(code)s is used twice.", code=key))
-        keys.append(key)
-        if not str(code.get("name_nl") or "").strip():
-            problems.append(_("Code %(code)s needs a Dutch name.", code=label))
-        if code.get("family") not in family_ids:
+        elif not all(_is_text(family.get(name)) for name in ("name_nl", "name_en")):
+            problems.append(_("The names of family %(id)s must be text.", id=label))
+    return problems
+
+
+def _code_problems(number: int, code: Any, family_ids: set[Any], keys: list[str]) -> list[str]:
+    if not isinstance(code, dict):
+        return [_("Code %(n)d is not a set of fields.", n=number)]
+    key = code["id"] if isinstance(code.get("id"), str) else ""
+    label = key or str(number)
+    problems = []
+    if not KEY.match(key):
+        problems.append(
+            _("Code %(code)s needs an id of lowercase letters, digits and _.", code=label)
+        )
+    if key and key in keys:
+        problems.append(_("The id %(code)s is used twice.", code=key))
+    keys.append(key)
+    untyped = [name for name in ("parent", *TEXT_FIELDS) if not _is_text(code.get(name))]
+    problems += [
+        _("The %(field)s of %(code)s must be text.", field=name, code=label) for name in untyped
+    ]
+    if "name_nl" not in untyped and not str(code.get("name_nl") or "").strip():
+        problems.append(_("Code %(code)s needs a Dutch name.", code=label))
+    if "family" not in untyped and code.get("family") not in family_ids:
+        problems.append(
+            _(
+                "Code %(code)s has an unknown family %(family)s.",
+                code=label,
+                family=code.get("family"),
+            )
+        )
+    if code.get("colour") and "colour" not in untyped and not COLOUR.match(str(code["colour"])):
+        problems.append(_("Code %(code)s needs a colour such as #154273.", code=label))
+    for field in LIST_FIELDS:
+        values = code.get(field) or []
+        if not isinstance(values, list) or not all(_is_text(value) for value in values):
             problems.append(
-                _(
-                    "Code %(code)s has an unknown family %(family)s.",
-                    code=label,
-                    family=code.get("family"),
-                )
+                _("The %(field)s of %(code)s must be a list of texts.", field=field, code=label)
             )
-        if code.get("colour") and not COLOUR.match(str(code["colour"])):
-            problems.append(_("Code %(code)s needs a colour such as #154273.", code=label))
-        for field in LIST_FIELDS:
-            if not isinstance(code.get(field) or [], list):
-                problems.append(
-                    _("The %(field)s of %(code)s must be a list.", field=field, code=label)
-                )
-    parents = {str(c.get("id")): c.get("parent") for c in data["codes"] if isinstance(c, dict)}
+    return problems
+
+
+def _tree_problems(codes: list[Any]) -> list[str]:
+    parents = {
+        c["id"]: c.get("parent")
+        for c in codes
+        if isinstance(c, dict) and isinstance(c.get("id"), str) and _is_text(c.get("parent"))
+    }
+    problems = []
     for key, parent in parents.items():
         if parent and parent not in parents:
             problems.append(
@@ -205,21 +242,26 @@ def import_yaml(text: str, author: User) -> CodebookVersion:
     return create_version(data, author, note=_("Imported from YAML"))
 
 
-def save_code(author: User, fields: dict[str, Any], key: Optional[str] = None) -> CodebookVersion:
-    """A new version with code `key` changed to `fields`, or with a new code when `key` is None."""
+def save_code(
+    author: User, fields: dict[str, Any], key: Optional[str] = None, note: Optional[str] = None
+) -> CodebookVersion:
+    """A new version with code `key` changed to `fields`, or with a new code when `key` is None.
+
+    Without a `note` the version says which code was added or changed.
+    """
     data = to_data(ensure_current())
     entry = {name: value for name, value in fields.items() if value not in (None, "")}
     if key is None:
         data["codes"].append(entry)
-        note = _("Added code %(code)s", code=entry.get("id", ""))
+        default_note = _("Added code %(code)s", code=entry.get("id", ""))
     else:
         index = next((i for i, c in enumerate(data["codes"]) if c["id"] == key), None)
         if index is None:
             raise CodebookError([_("There is no code %(code)s.", code=key)])
         entry["id"] = key
         data["codes"][index] = entry
-        note = _("Changed code %(code)s", code=key)
-    return create_version(data, author, note=note)
+        default_note = _("Changed code %(code)s", code=key)
+    return create_version(data, author, note=note or default_note)
 
 
 def add_family(author: User, family_id: str, name_nl: str, name_en: str = "") -> CodebookVersion:
@@ -246,3 +288,42 @@ def tree(saved: CodebookVersion) -> list[tuple[Code, int]]:
 
     walk(None, 0)
     return ordered
+
+
+def changes(old: Optional[dict[str, Any]], new: dict[str, Any]) -> list[tuple[str, str, list[str]]]:
+    """What `new` did to the codes of `old` (both as `to_data` gives them).
+
+    Pure, so that history pages and tests can compare any two states, saved or
+    not: (key, "added" | "changed" | "removed", names of the changed fields).
+    """
+    before = {code["id"]: code for code in (old or {}).get("codes", [])}
+    after = {code["id"]: code for code in new["codes"]}
+    found: list[tuple[str, str, list[str]]] = []
+    for key, code in after.items():
+        if key not in before:
+            found.append((key, "added", []))
+            continue
+        fields = [f for f in COMPARED_FIELDS if _compared(before[key], f) != _compared(code, f)]
+        if fields:
+            found.append((key, "changed", fields))
+    found += [(key, "removed", []) for key in before if key not in after]
+    return found
+
+
+def _compared(code: dict[str, Any], field: str) -> Any:
+    """A field as compared: left out, empty and None are the same."""
+    return code.get(field) or ([] if field in LIST_FIELDS else "")
+
+
+def history() -> list[tuple[CodebookVersion, Optional[list[tuple[str, str, list[str]]]]]]:
+    """Every version, newest first, with its changes to the version before (None for the first)."""
+    saved = list(
+        db.session.scalars(
+            select(CodebookVersion)
+            .options(selectinload(CodebookVersion.codes), selectinload(CodebookVersion.created_by))
+            .order_by(CodebookVersion.number)
+        )
+    )
+    data = [to_data(version) for version in saved]
+    rows = [(v, changes(data[i - 1], data[i]) if i else None) for i, v in enumerate(saved)]
+    return rows[::-1]

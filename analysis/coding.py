@@ -8,11 +8,11 @@ import functools
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, Mapping, Optional, Sequence
 
-from spacy.tokens import Doc
+import numpy
 
-from analysis.classifier import Classifier
+from analysis.classifier import Classifier, sentence_features
 from analysis.classifier import confidence as model_confidence
-from analysis.nlp import CueMatcher, Match
+from analysis.nlp import Analysed, CueMatcher, Match
 
 CUE, MODEL, BOTH = "cue", "model", "both"
 
@@ -82,30 +82,42 @@ class Engine:
     def suggest(self, texts: Iterable[str]) -> Iterator[list[Suggestion]]:
         texts = list(texts)
         analysed = list(self.matcher.match_texts(texts))
-        scored = self._model_suggestions([doc for doc, _ in analysed])
+        scored = self._model_suggestions([parsed for parsed, _ in analysed])
         for text, (_, matches), from_model in zip(texts, analysed, scored, strict=True):
             by_cue = [s for s in group(matches, text) if self._method(s.code) in (CUE, BOTH)]
             taken = {(s.code, s.start) for s in by_cue}
-            by_model = [
-                s
-                for s in from_model
-                if self._method(s.code) in (MODEL, BOTH) and (s.code, s.start) not in taken
-            ]
+            by_model = [s for s in from_model if (s.code, s.start) not in taken]
             yield sorted(by_cue + by_model, key=lambda s: (s.start, s.code))
 
-    def _model_suggestions(self, docs: list[Doc]) -> list[list[Suggestion]]:
-        if self.classifier is None or not any(m != CUE for m in self.use.values()):
-            return [[] for _ in docs]
-        sentences = [(i, sent) for i, doc in enumerate(docs) for sent in doc.sents]
-        scores = self.classifier.predict([sent for _, sent in sentences], self.matcher.compounds)
-        found: list[list[Suggestion]] = [[] for _ in docs]
-        for (i, sent), cats in zip(sentences, scores, strict=True):
-            start, end = _trimmed(docs[i].text, sent.start_char, sent.end_char)
-            for code, score in cats.items():
-                if score >= self.classifier.threshold(code) and start < end:
-                    found[i].append(
-                        Suggestion(code, start, end, model_confidence(score), ("model",), MODEL)
+    def _model_suggestions(self, parsed: list[Analysed]) -> list[list[Suggestion]]:
+        found: list[list[Suggestion]] = [[] for _ in parsed]
+        if self.classifier is None:
+            return found
+        labels = self.classifier.labels
+        active = numpy.array([self._method(code) in (MODEL, BOTH) for code in labels])
+        if not active.any():
+            return found
+        thresholds = numpy.array([self.classifier.threshold(code) for code in labels])
+        owners, bounds, feature_lists = [], [], []
+        for i, analysed in enumerate(parsed):
+            feature_lists += sentence_features(analysed, self.matcher.compounds, self.language)
+            owners += [i] * len(analysed.sentences)
+            bounds += [(s[2], s[3]) for s in analysed.sentences]
+        z = self.classifier.z_scores(feature_lists)
+        for row, column in zip(*numpy.nonzero((z >= thresholds) & active), strict=True):
+            i = owners[row]
+            start, end = _trimmed(parsed[i].doc.text, *bounds[row])
+            if start < end:
+                found[i].append(
+                    Suggestion(
+                        labels[column],
+                        start,
+                        end,
+                        model_confidence(float(z[row, column])),
+                        ("model",),
+                        MODEL,
                     )
+                )
         return found
 
 

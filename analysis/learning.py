@@ -15,10 +15,17 @@ from typing import Iterable, Optional
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from analysis import codebook
-from analysis.classifier import MIN_EXAMPLES, Classifier, Unit, cross_validate, features, micro
+from analysis.classifier import (
+    MIN_EXAMPLES,
+    Classifier,
+    Unit,
+    cross_validate,
+    micro,
+    sentence_features,
+)
 from analysis.coding import Engine, group
 from analysis.models import CodebookVersion, CodedSegment, SegmentStatus, TrainedModel
 from analysis.nlp import CueMatcher
@@ -61,20 +68,21 @@ def units(
     documents = list(documents)
     found: list[Unit] = []
     texts = [text for _, text, _ in documents]
-    for (group_id, text, spans), (doc, matches) in zip(
+    for (group_id, text, spans), (analysed, matches) in zip(
         documents, matcher.match_texts(texts), strict=True
     ):
         cue_spans = [(s.code, s.start, s.end) for s in group(matches, text)]
-        for sentence in doc.sents:
-            if not sentence.text.strip():
+        sentence_words = sentence_features(analysed, matcher.compounds, matcher.language)
+        for sentence, words in zip(analysed.sentences, sentence_words, strict=True):
+            start, end = sentence[2], sentence[3]
+            if not text[start:end].strip():
                 continue
-            bounds = (sentence.start_char, sentence.end_char)
             found.append(
                 Unit(
-                    features(sentence, matcher.compounds, matcher.language),
-                    frozenset(code for code, s, e in spans if _covers(bounds, s, e)),
+                    words,
+                    frozenset(code for code, s, e in spans if _covers((start, end), s, e)),
                     group_id,
-                    frozenset(code for code, s, e in cue_spans if _covers(bounds, s, e)),
+                    frozenset(code for code, s, e in cue_spans if _covers((start, end), s, e)),
                 )
             )
     return found
@@ -221,6 +229,22 @@ def _load(number: int) -> Classifier:
         if str(path) not in _loaded:
             _loaded[str(path)] = Classifier.load(path)
     return _loaded[str(path)]
+
+
+def decided_count() -> int:
+    """Contributions researchers have decided on: what a new model would learn from."""
+    query = select(func.count(func.distinct(CodedSegment.contribution_id))).where(
+        CodedSegment.sample_id.is_(None), CodedSegment.status.in_(SegmentStatus.DECIDED)
+    )
+    return db.session.scalar(query) or 0
+
+
+def engine_metrics(engine: Engine) -> Optional[dict]:
+    """The cross-validation figures of the model an engine uses, if it uses one."""
+    if engine.classifier is None:
+        return None
+    meta = engine.classifier.meta
+    return meta.get("metrics") if meta else None
 
 
 def current_engine(with_model: bool = True) -> Engine:

@@ -6,13 +6,14 @@ never replaces it.
 """
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Iterable, Optional
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 
 from analysis import codebook
 from analysis.models import (
+    AgreementAssignment,
     AgreementSample,
     CodedSegment,
     ContributionMemo,
@@ -20,7 +21,7 @@ from analysis.models import (
 )
 from app.errors import InvalidInput, NotAllowed, NotFound
 from app.extensions import db
-from app.models import Contribution, Role, Status, User, utcnow
+from app.models import Area, Contribution, Role, Status, User, utcnow
 
 QUEUE_PAGE = 25
 
@@ -214,3 +215,81 @@ def next_in_queue(after_id: int, filters: QueueFilter) -> Optional[int]:
     """The id of the next contribution in the queue after `after_id`, for "save and next"."""
     query = _queue_query(filters, [Contribution.id]).where(Contribution.id > after_id)
     return db.session.scalar(query.limit(1))
+
+
+def blind_sample(sample_id: int, contribution: Contribution, coder: User) -> AgreementSample:
+    """The sample, only for a coder who has this contribution in it: others learn nothing."""
+    assignment = db.session.scalar(
+        select(AgreementAssignment).where(
+            AgreementAssignment.sample_id == sample_id,
+            AgreementAssignment.contribution_id == contribution.id,
+            AgreementAssignment.coder_id == coder.id,
+        )
+    )
+    if assignment is None:
+        raise NotFound(_("This contribution is not in your agreement sample."))
+    return assignment.sample
+
+
+def waiting(contribution_ids: Iterable[int]) -> dict[int, int]:
+    """Undecided shared suggestions per contribution, for the queue."""
+    query = (
+        select(CodedSegment.contribution_id, func.count(CodedSegment.id))
+        .where(
+            CodedSegment.contribution_id.in_(list(contribution_ids)),
+            CodedSegment.sample_id.is_(None),
+            CodedSegment.status == SegmentStatus.SUGGESTED,
+        )
+        .group_by(CodedSegment.contribution_id)
+    )
+    return {contribution_id: count for contribution_id, count in db.session.execute(query)}
+
+
+def origins(contributions: Iterable[Contribution]) -> dict[int, dict[str, Any]]:
+    """Dialogue, round and prompt, or intake centre, per contribution (tables of `dialogues`)."""
+    tables = db.metadata.tables
+    prompt, round_, dialogue = tables["prompt"], tables["round"], tables["dialogue"]
+    session = tables["intake_session"]
+    contributions = list(contributions)
+    prompts = db.session.execute(
+        select(prompt.c.id, prompt.c.text, round_.c.title, dialogue.c.title)
+        .join(round_, round_.c.id == prompt.c.round_id)
+        .join(dialogue, dialogue.c.id == round_.c.dialogue_id)
+        .where(prompt.c.id.in_({c.prompt_id for c in contributions if c.prompt_id}))
+    )
+    by_prompt = {row[0]: row[1:] for row in prompts}
+    sessions = db.session.execute(
+        select(session.c.id, session.c.centre, session.c.held_on).where(
+            session.c.id.in_({c.intake_session_id for c in contributions if c.intake_session_id})
+        )
+    )
+    by_session = {row[0]: row[1:] for row in sessions}
+    found = {}
+    for c in contributions:
+        text, round_title, dialogue_title = by_prompt.get(c.prompt_id, (None, None, None))
+        centre, held_on = by_session.get(c.intake_session_id, (None, None))
+        found[c.id] = {
+            "prompt": text,
+            "round": round_title,
+            "dialogue": dialogue_title,
+            "centre": centre,
+            "held_on": held_on,
+        }
+    return found
+
+
+def round_choices() -> list[tuple[int, str, str]]:
+    """(id, dialogue title, round title) of every round, for the queue's filter."""
+    round_, dialogue = db.metadata.tables["round"], db.metadata.tables["dialogue"]
+    query = (
+        select(round_.c.id, dialogue.c.title, round_.c.title)
+        .join(dialogue, dialogue.c.id == round_.c.dialogue_id)
+        .order_by(dialogue.c.id, round_.c.position)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def area_choices() -> list[Area]:
+    """Areas that approved contributions come from."""
+    used = select(Contribution.area_id).where(Contribution.status == Status.APPROVED)
+    return list(db.session.scalars(select(Area).where(Area.id.in_(used)).order_by(Area.name)))

@@ -41,10 +41,9 @@ def _examples(tmp_path, monkeypatch):
     monkeypatch.setattr(learning, "EXAMPLES", folder)
 
 
-def test_standardised_scores_tell_a_code_apart_from_the_rest():
-    z = classifier.standardised({"a": 0.9, "b": 0.1, "c": 0.1, "d": 0.1})
-    assert z["a"] > 1.5 > z["b"]
+def test_confidence_is_a_half_at_the_default_threshold_and_rises_above_it():
     assert classifier.confidence(classifier.DEFAULT_THRESHOLD) == 0.5
+    assert classifier.confidence(4.0) > 0.8 > 0.2 > classifier.confidence(1.0)
 
 
 def test_folds_keep_a_contribution_together():
@@ -86,6 +85,8 @@ def test_training_stores_a_versioned_model_that_codes_paraphrases(
     assert "knelpunt" in model.metrics["families"]
     engine = learning.current_engine()
     assert engine.model_number == 1 and engine.classifier is not None
+    z = engine.classifier.z_scores([("wachten", "hulp"), ("schimmel", "woning")])
+    assert abs(z.mean(axis=1)).max() < 1e-4 and z.shape == (2, 2)
     [found] = list(engine.suggest(["Mijn buurvrouw staat al maanden in de rij voor hulp."]))
     assert {s.code for s in found} >= (
         {"kn_wachtlijst"} if codes["kn_wachtlijst"]["use"] != "cue" else set()

@@ -57,3 +57,7 @@ def test_offsets_point_at_the_text_with_accents_and_emoji():
 def test_overlapping_cues_of_one_code_count_once():
     [found] = list(coding.Engine(CUES, NEGATED).suggest(["Ik heb geen vertrouwen."]))
     assert len(found) == 1 and found[0].confidence == coding.confidence(1)
+
+
+def test_empty_and_blank_texts_have_no_suggestions():
+    assert list(coding.Engine(CUES, NEGATED).suggest(["", " ", "De wachtlijst."]))[:2] == [[], []]
