@@ -1,9 +1,10 @@
-"""Small builders for tests: a dialogue with an open round, an intake session."""
+"""Small builders for tests: an open dialogue, an approved contribution, an intake session."""
 
 from datetime import date
 
 from app.models import Area
 from dialogues import intake, services
+from moderation import services as moderation
 
 
 def area(db, name: str = "Utrecht Overvecht", municipality: str = "Utrecht") -> Area:
@@ -25,6 +26,15 @@ def open_dialogue(
     services.advance_dialogue(facilitator, dialogue)
     db.session.commit()
     return dialogue, prompt
+
+
+def approved_contribution(db, make_user, text: str):
+    """A professional's contribution to a fresh open dialogue, approved by a moderator."""
+    _, prompt = open_dialogue(db, make_user("facilitator"))
+    contribution = services.post_contribution(make_user("professional"), prompt, text)
+    moderation.approve(make_user("moderator"), contribution)
+    db.session.commit()
+    return contribution
 
 
 PIN = "1357"

@@ -7,8 +7,6 @@ from sqlalchemy import func, select
 
 from analysis import classifier, learning, segments, services
 from analysis.models import CodedSegment, SegmentStatus, TrainedModel
-from dialogues import services as capture
-from moderation import services as moderation
 from tests import factories
 
 WAIT = [
@@ -105,18 +103,11 @@ def test_only_researchers_train(db, make_user):
         learning.train(make_user("moderator"))
 
 
-def _approved(db, make_user, text):
-    facilitator, author = make_user("facilitator"), make_user("professional")
-    _, prompt = factories.open_dialogue(db, facilitator)
-    contribution = capture.post_contribution(author, prompt, text)
-    moderation.approve(make_user("moderator"), contribution)
-    db.session.commit()
-    return contribution
-
-
 def test_researchers_decisions_become_training_data(db, make_user):
     researcher = make_user("researcher")
-    contribution = _approved(db, make_user, "De wachtlijst is lang. Het park is mooi.")
+    contribution = factories.approved_contribution(
+        db, make_user, "De wachtlijst is lang. Het park is mooi."
+    )
     services.code_pending(researcher)
     suggestion = db.session.scalar(
         select(CodedSegment).where(CodedSegment.code_key == "kn_wachtlijst")
@@ -129,7 +120,7 @@ def test_researchers_decisions_become_training_data(db, make_user):
 
 def test_a_new_model_recodes_but_keeps_decisions(db, make_user, tmp_path, monkeypatch):
     researcher = make_user("researcher")
-    _approved(db, make_user, "De wachtlijst is lang.")
+    factories.approved_contribution(db, make_user, "De wachtlijst is lang.")
     assert services.code_pending(researcher) == 1
     suggestion = db.session.scalar(select(CodedSegment))
     segments.decide(researcher, suggestion, SegmentStatus.REJECTED)

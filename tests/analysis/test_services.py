@@ -6,22 +6,14 @@ from sqlalchemy import func, select
 from analysis import services
 from analysis.models import CodedSegment, CodingPass
 from dialogues import services as capture
-from moderation import services as moderation
 from tests import factories
-
-
-def _approved(db, make_user, text):
-    facilitator, author = make_user("facilitator"), make_user("professional")
-    _, prompt = factories.open_dialogue(db, facilitator)
-    contribution = capture.post_contribution(author, prompt, text)
-    moderation.approve(make_user("moderator"), contribution)
-    db.session.commit()
-    return contribution
 
 
 def test_code_pending_codes_once_and_keeps_decisions(db, make_user):
     researcher = make_user("researcher")
-    contribution = _approved(db, make_user, "De wachtlijst voor jeugdzorg is veel te lang.")
+    contribution = factories.approved_contribution(
+        db, make_user, "De wachtlijst voor jeugdzorg is veel te lang."
+    )
     assert services.code_pending(researcher) == 1
     segment = db.session.scalar(
         select(CodedSegment).where(CodedSegment.code_key == "kn_wachtlijst")
@@ -38,7 +30,7 @@ def test_code_pending_codes_once_and_keeps_decisions(db, make_user):
 def test_a_long_run_commits_after_every_batch(db, make_user, monkeypatch):
     researcher = make_user("researcher")
     for text in ("De wachtlijst is lang.", "Geen vertrouwen.", "De wachtlijst groeit."):
-        _approved(db, make_user, text)
+        factories.approved_contribution(db, make_user, text)
     monkeypatch.setattr(services, "BATCH", 1)
     passes_at_commit = []
 
@@ -57,7 +49,7 @@ def test_pending_contributions_are_not_coded(db, make_user):
 
 
 def test_export_is_pseudonymous(db, make_user, app):
-    contribution = _approved(
+    contribution = factories.approved_contribution(
         db, make_user, "Er is geen vertrouwen meer in de gemeente, wachtlijst."
     )
     researcher = make_user("researcher")
@@ -73,7 +65,7 @@ def test_export_is_pseudonymous(db, make_user, app):
 
 
 def test_csv_cells_cannot_become_formulas(db, make_user):
-    _approved(db, make_user, '=HYPERLINK("x") de wachtlijst is lang')
+    factories.approved_contribution(db, make_user, '=HYPERLINK("x") de wachtlijst is lang')
     researcher = make_user("researcher")
     services.code_pending(researcher)
     rows = list(csv.DictReader(io.StringIO(services.export_csv(researcher, "secret"))))
