@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from analysis import learning, segments, services
+from analysis import codebook, learning, segments, services
 from analysis.models import CodedSegment, SegmentStatus, TrainedModel
 from app.extensions import db
 from app.models import Contribution, Role, Status
@@ -64,7 +64,7 @@ def export_segments():
 @require_role(Role.RESEARCHER)
 def models():
     engine = learning.current_engine()
-    version = learning.codebook.ensure_current()
+    version = codebook.ensure_current()
     db.session.commit()
     history = db.session.scalars(select(TrainedModel).order_by(TrainedModel.number.desc())).all()
     metrics = history[0].metrics if history else learning.engine_metrics(engine)
