@@ -219,8 +219,8 @@ def base_model(version: CodebookVersion) -> Optional[tuple[Classifier, dict]]:
                     return None
                 classifier.save(path, summary)
             _loaded[str(path)] = Classifier.load(path)
-    meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-    return _loaded[str(path)], meta["metrics"]
+    classifier = _loaded[str(path)]
+    return classifier, classifier.meta["metrics"]
 
 
 def _load(number: int) -> Classifier:

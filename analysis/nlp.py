@@ -156,6 +156,7 @@ class Analysed:
     starts: list[int]  # character offset of each token
     ends: list[int]
     sentences: list[tuple[int, int, int, int]]  # first token, end token, start and end character
+    sentence_starts: list[int]  # first token of each sentence, for bisect
 
     @classmethod
     def of(cls, doc: Doc) -> "Analysed":
@@ -177,10 +178,10 @@ class Analysed:
             for first, after in zip(firsts, firsts[1:] + [len(words)], strict=True)
             if after > first
         ]
-        return cls(doc, words, starts, ends, sentences)
+        return cls(doc, words, starts, ends, sentences, [s[0] for s in sentences])
 
     def sentence_of(self, token: int) -> tuple[int, int, int, int]:
-        return self.sentences[bisect.bisect_right([s[0] for s in self.sentences], token) - 1]
+        return self.sentences[bisect.bisect_right(self.sentence_starts, token) - 1]
 
     def text_of(self, start: int, end: int) -> str:
         return " ".join(word.lower for word in self.words[start:end])
